@@ -1,0 +1,94 @@
+{#- Shared pieces of the staging pattern: every base model reads all raw rows
+    as text, parses them, names a reason for each row it cannot use, and lets
+    the latest extract win. Nothing is dropped: stg_ models keep the rows with
+    no reason, stg_quarantine__rows keeps the others. -#}
+
+{#- Extract time: the UTC timestamp that ends every file name,
+    <entity>_<YYYYMMDD>T<HHMMSS>Z.<ext>. -#}
+{% macro extracted_at_from_filename(filename_column) -%}
+    {{ return(adapter.dispatch('extracted_at_from_filename', 'growth_ledger')(filename_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__extracted_at_from_filename(filename_column) -%}
+    try_strptime(regexp_extract({{ filename_column }}, '_([0-9]{8}T[0-9]{6})Z\.[a-z]+$', 1), '%Y%m%dT%H%M%S')
+{%- endmacro %}
+
+{#- File name without its folders. -#}
+{% macro file_name(filename_column) -%}
+    {{ return(adapter.dispatch('file_name', 'growth_ledger')(filename_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__file_name(filename_column) -%}
+    regexp_extract({{ filename_column }}, '[^/\\]+$')
+{%- endmacro %}
+
+{#- The whole raw row as JSON text, kept with quarantined rows. -#}
+{% macro row_to_json(relation_alias) -%}
+    {{ return(adapter.dispatch('row_to_json', 'growth_ledger')(relation_alias)) }}
+{%- endmacro %}
+
+{% macro duckdb__row_to_json(relation_alias) -%}
+    cast(to_json({{ relation_alias }}) as {{ api.Column.translate_type('string') }})
+{%- endmacro %}
+
+{#- Cast that gives null instead of failing. dbt-duckdb's dbt.safe_cast is a
+    plain cast, so DuckDB gets try_cast; other engines keep dbt.safe_cast. -#}
+{% macro try_cast(column, data_type) -%}
+    {{ return(adapter.dispatch('try_cast', 'growth_ledger')(column, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast(column, data_type) -%}
+    {{ dbt.safe_cast(column, data_type) }}
+{%- endmacro %}
+
+{% macro duckdb__try_cast(column, data_type) -%}
+    try_cast({{ column }} as {{ data_type }})
+{%- endmacro %}
+
+{#- Text to a non-negative number, or null. -#}
+{% macro parse_non_negative(column, data_type) -%}
+    case
+        when {{ try_cast(column, data_type) }} >= 0 then {{ try_cast(column, data_type) }}
+    end
+{%- endmacro %}
+
+{#- Why a parsed row cannot be used, from (condition, reason) pairs; null when
+    it can. The first failing check names the reason. -#}
+{% macro invalid_reason(checks) -%}
+    case
+        {%- for condition, reason in checks %}
+        when {{ condition }} then '{{ reason }}'
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{#- Latest extract wins: among the valid rows that share a natural key, the
+    row from the latest extract is kept; the others are quarantined as
+    superseded (or as duplicates when the same extract holds them twice). -#}
+{% macro quarantine_reason(key_columns) -%}
+    {%- set partition -%}
+        invalid_reason is null, {{ key_columns | join(', ') }}
+    {%- endset -%}
+    case
+        when invalid_reason is not null then invalid_reason
+        when row_number() over (
+            partition by {{ partition }} order by extracted_at desc, source_file desc, raw_values desc
+        ) = 1 then null
+        when extracted_at = max(extracted_at) over (partition by {{ partition }})
+            then 'duplicate row in the same extract'
+        else 'superseded by a later extract'
+    end
+{%- endmacro %}
+
+{#- Money in the reporting currency. FX rates are units of a currency per
+    1 EUR (ECB reference rates), and money columns are named *_eur, so EUR is
+    the only reporting currency this release supports. -#}
+{% macro to_reporting_currency(amount, units_per_eur) -%}
+    {%- if var('reporting_currency') != 'EUR' -%}
+        {{ exceptions.raise_compiler_error(
+            "reporting_currency is '" ~ var('reporting_currency') ~ "', but money columns are named *_eur "
+            ~ "and FX rates are per EUR: set reporting_currency to EUR."
+        ) }}
+    {%- endif -%}
+    {{ amount }} / {{ units_per_eur }}
+{%- endmacro %}

@@ -1,0 +1,73 @@
+with
+
+source as (
+    select * from {{ source('google_ads', 'ad_stats') }}
+),
+
+fx_rates as (
+    select * from {{ ref('stg_fx__rates_daily') }}
+),
+
+parsed as (
+    select
+        {{ file_name('source.filename') }} as source_file,
+        {{ extracted_at_from_filename('source.filename') }} as extracted_at,
+        {{ row_to_json('source') }} as raw_values,
+        {{ try_cast('source."segments.date"', 'date') }} as ad_date,
+        nullif(trim(source."customer.id"), '') as account_id,
+        nullif(trim(source."customer.descriptive_name"), '') as account_name,
+        upper(trim(source."customer.currency_code")) as currency,
+        nullif(trim(source."customer.time_zone"), '') as account_time_zone,
+        nullif(trim(source."campaign.id"), '') as campaign_id,
+        nullif(trim(source."campaign.name"), '') as campaign_name,
+        nullif(trim(source."campaign.advertising_channel_type"), '') as campaign_type,
+        nullif(trim(source."campaign.status"), '') as campaign_status,
+        nullif(trim(source."ad_group.id"), '') as ad_group_id,
+        nullif(trim(source."ad_group.name"), '') as ad_group_name,
+        nullif(trim(source."ad_group_ad.ad.id"), '') as ad_id,
+        {{ parse_non_negative('source."metrics.cost_micros"', 'bigint') }} as cost_micros,
+        {{ parse_non_negative('source."metrics.impressions"', 'bigint') }} as impressions,
+        {{ parse_non_negative('source."metrics.clicks"', 'bigint') }} as clicks,
+        {{ parse_non_negative('source."metrics.conversions"', 'double') }} as platform_conversions,
+        {{ parse_non_negative('source."metrics.conversions_value"', 'double') }} as platform_conversion_value
+    from source
+),
+
+converted as (
+    select
+        parsed.*,
+        fx_rates.units_per_eur
+    from parsed
+    left join fx_rates
+        on
+            parsed.ad_date = fx_rates.rate_date
+            and parsed.currency = fx_rates.currency
+),
+
+validated as (
+    select
+        *,
+        {{ invalid_reason([
+            ('extracted_at is null', 'file name has no extract timestamp'),
+            ('ad_date is null', 'segments.date is not a date'),
+            ('ad_date > cast(extracted_at as date)', 'segments.date is after the extract time'),
+            ('account_id is null or campaign_id is null or ad_group_id is null or ad_id is null',
+                'an id (customer, campaign, ad group, ad) is missing'),
+            ('cost_micros is null', 'metrics.cost_micros is not a non-negative integer'),
+            ('impressions is null or clicks is null', 'impressions or clicks are not non-negative integers'),
+            ('platform_conversions is null or platform_conversion_value is null',
+                'conversions or conversions_value are not non-negative numbers'),
+            ('units_per_eur is null', 'no FX rate for the currency on that date'),
+        ]) }} as invalid_reason
+    from converted
+),
+
+final as (
+    select
+        *,
+        {{ quarantine_reason(['ad_date', 'account_id', 'campaign_id', 'ad_group_id', 'ad_id']) }}
+            as quarantine_reason
+    from validated
+)
+
+select * from final
