@@ -92,3 +92,29 @@
     {%- endif -%}
     {{ amount }} / {{ units_per_eur }}
 {%- endmacro %}
+
+{#- JSON lines: one row per non-empty line of every file, with its line number.
+    Reading the text ourselves (not read_json) means a malformed line is
+    quarantined with its raw text instead of being skipped or failing the run. -#}
+{% macro json_lines(source_relation) -%}
+    {{ return(adapter.dispatch('json_lines', 'growth_ledger')(source_relation)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_lines(source_relation) -%}
+    select
+        files.filename,
+        lines.line_number,
+        trim(lines.raw_line, chr(13) || ' ') as raw_line
+    from {{ source_relation }} as files,
+        unnest(string_split(files.content, chr(10))) with ordinality as lines (raw_line, line_number)
+    where trim(lines.raw_line, chr(13) || ' ') != ''
+{%- endmacro %}
+
+{#- A scalar of a JSON document as text; null when absent. -#}
+{% macro json_text(json_column, path) -%}
+    {{ return(adapter.dispatch('json_text', 'growth_ledger')(json_column, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_text(json_column, path) -%}
+    nullif(trim(json_extract_string({{ json_column }}, '{{ path }}')), '')
+{%- endmacro %}

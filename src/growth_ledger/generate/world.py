@@ -294,7 +294,7 @@ def build_catalog(rng: np.random.Generator) -> list[Product]:
     return products
 
 
-def build_campaigns(scale: float, rng: np.random.Generator) -> list[Campaign]:
+def build_campaigns(scale: float) -> list[Campaign]:
     """Campaign count grows with sqrt(scale), ad groups and ads per campaign with log(scale)."""
     reps = max(1, round(scale**0.5))
     n_groups = 2 + max(0, round(np.log10(max(scale, 1.0)) * 2))
@@ -309,17 +309,14 @@ def build_campaigns(scale: float, rng: np.random.Generator) -> list[Campaign]:
             acct = ACCOUNTS[t.account]
             ci = len(campaigns)
             cid = _platform_id(acct.platform, 1000 + ci, "c")
-            # Scale budget so total spend ~ linear in scale; replicates share it.
-            share = 1.0 if t.name in (WASTED_CAMPAIGN,) or r == 0 and reps == 1 else 1.0
-            budget = t.budget_eur * scale / reps * share
+            # Total spend is linear in scale; the replicates of a template share it.
+            budget = t.budget_eur * scale / reps
             # CPC rises slowly with budget (auction depth), keeping clicks ~ spend^b.
             cpc = t.cpc_eur * (budget / t.budget_eur) ** (1 - t.elasticity)
             camp = Campaign(ci, cid, name, t, acct, budget, cpc)
-            weights = rng.dirichlet(np.full(n_groups * n_ads, 2.0))
-            del weights
             for g in range(n_groups):
                 gid = _platform_id(acct.platform, 100_000 + ci * 50 + g, "g")
-                gname = f"{t.product_line.title()} - {['Core', 'Hero', 'Lookalike', 'Broad', 'Exact', 'Phrase', 'Interest', 'Remarketing'][g % 8]} {g + 1}"
+                gname = f"{t.product_line.title()} - {_GROUP_WORDS[g % 8]} {g + 1}"
                 for a in range(n_ads):
                     aid = _platform_id(acct.platform, 10_000_000 + ad_idx, "a")
                     camp.ads.append(
@@ -328,6 +325,9 @@ def build_campaigns(scale: float, rng: np.random.Generator) -> list[Campaign]:
                     ad_idx += 1
             campaigns.append(camp)
     return campaigns
+
+
+_GROUP_WORDS = ("Core", "Hero", "Lookalike", "Broad", "Exact", "Phrase", "Interest", "Remarketing")
 
 
 def _platform_id(platform: str, n: int, kind: str) -> str:

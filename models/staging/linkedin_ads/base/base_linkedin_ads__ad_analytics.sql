@@ -1,0 +1,69 @@
+with
+
+source as (
+    select * from {{ source('linkedin_ads', 'ad_analytics') }}
+),
+
+fx_rates as (
+    select * from {{ ref('stg_fx__rates_daily') }}
+),
+
+parsed as (
+    select
+        {{ file_name('source.filename') }} as source_file,
+        {{ extracted_at_from_filename('source.filename') }} as extracted_at,
+        {{ row_to_json('source') }} as raw_values,
+        {{ try_cast('source.date', 'date') }} as ad_date,
+        -- URNs end with the numeric id: urn:li:sponsoredCampaign:123 -> 123.
+        nullif(split_part(trim(source.account_urn), ':', 4), '') as account_id,
+        nullif(split_part(trim(source.campaign_group_urn), ':', 4), '') as campaign_group_id,
+        nullif(split_part(trim(source.campaign_urn), ':', 4), '') as campaign_id,
+        nullif(trim(source.campaign_name), '') as campaign_name,
+        nullif(split_part(trim(source.creative_urn), ':', 4), '') as creative_id,
+        upper(trim(source.currency)) as currency,
+        {{ parse_non_negative('source.cost_in_local_currency', 'double') }} as spend,
+        {{ parse_non_negative('source.cost_in_usd', 'double') }} as spend_usd,
+        {{ parse_non_negative('source.impressions', 'bigint') }} as impressions,
+        {{ parse_non_negative('source.clicks', 'bigint') }} as clicks,
+        {{ parse_non_negative('source.external_website_conversions', 'double') }} as platform_conversions,
+        {{ parse_non_negative('source.conversion_value_in_local_currency', 'double') }} as platform_conversion_value
+    from source
+),
+
+converted as (
+    select
+        parsed.*,
+        fx_rates.units_per_eur
+    from parsed
+    left join fx_rates
+        on
+            parsed.ad_date = fx_rates.rate_date
+            and parsed.currency = fx_rates.currency
+),
+
+validated as (
+    select
+        *,
+        {{ invalid_reason([
+            ('extracted_at is null', 'file name has no extract timestamp'),
+            ('ad_date is null', 'date is not a date'),
+            ('ad_date > cast(extracted_at as date)', 'date is after the extract time'),
+            ('account_id is null or campaign_id is null or creative_id is null',
+                'a URN (account, campaign, creative) is missing'),
+            ('spend is null', 'cost_in_local_currency is not a non-negative number'),
+            ('impressions is null or clicks is null', 'impressions or clicks are not non-negative integers'),
+            ('platform_conversions is null or platform_conversion_value is null',
+                'conversions or conversion value are not non-negative numbers'),
+            ('units_per_eur is null', 'no FX rate for the currency on that date'),
+        ]) }} as invalid_reason
+    from converted
+),
+
+final as (
+    select
+        *,
+        {{ quarantine_reason(['ad_date', 'account_id', 'campaign_id', 'creative_id']) }} as quarantine_reason
+    from validated
+)
+
+select * from final

@@ -1,0 +1,70 @@
+with
+
+source as (
+    select * from {{ source('tiktok_ads', 'ad_report') }}
+),
+
+fx_rates as (
+    select * from {{ ref('stg_fx__rates_daily') }}
+),
+
+parsed as (
+    select
+        {{ file_name('source.filename') }} as source_file,
+        {{ extracted_at_from_filename('source.filename') }} as extracted_at,
+        {{ row_to_json('source') }} as raw_values,
+        {{ try_cast('source.stat_time_day', 'timestamp') }} as stat_time_day,
+        nullif(trim(source.advertiser_id), '') as account_id,
+        upper(trim(source.currency)) as currency,
+        nullif(trim(source.campaign_id), '') as campaign_id,
+        nullif(trim(source.campaign_name), '') as campaign_name,
+        nullif(trim(source.adgroup_id), '') as ad_group_id,
+        nullif(trim(source.adgroup_name), '') as ad_group_name,
+        nullif(trim(source.ad_id), '') as ad_id,
+        nullif(trim(source.ad_name), '') as ad_name,
+        {{ parse_non_negative('source.spend', 'double') }} as spend,
+        {{ parse_non_negative('source.impressions', 'bigint') }} as impressions,
+        {{ parse_non_negative('source.clicks', 'bigint') }} as clicks,
+        {{ parse_non_negative('source.complete_payment', 'double') }} as platform_conversions,
+        {{ parse_non_negative('source.total_complete_payment_rate', 'double') }} as platform_conversion_value
+    from source
+),
+
+converted as (
+    select
+        parsed.*,
+        cast(parsed.stat_time_day as date) as ad_date,
+        fx_rates.units_per_eur
+    from parsed
+    left join fx_rates
+        on
+            cast(parsed.stat_time_day as date) = fx_rates.rate_date
+            and parsed.currency = fx_rates.currency
+),
+
+validated as (
+    select
+        *,
+        {{ invalid_reason([
+            ('extracted_at is null', 'file name has no extract timestamp'),
+            ('ad_date is null', 'stat_time_day is not a date'),
+            ('ad_date > cast(extracted_at as date)', 'stat_time_day is after the extract time'),
+            ('account_id is null or campaign_id is null or ad_group_id is null or ad_id is null',
+                'an id (advertiser, campaign, ad group, ad) is missing'),
+            ('spend is null', 'spend is not a non-negative number'),
+            ('impressions is null or clicks is null', 'impressions or clicks are not non-negative integers'),
+            ('platform_conversions is null or platform_conversion_value is null',
+                'complete_payment or its value are not non-negative numbers'),
+            ('units_per_eur is null', 'no FX rate for the currency on that date'),
+        ]) }} as invalid_reason
+    from converted
+),
+
+final as (
+    select
+        *,
+        {{ quarantine_reason(['ad_date', 'account_id', 'ad_id']) }} as quarantine_reason
+    from validated
+)
+
+select * from final
