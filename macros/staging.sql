@@ -118,3 +118,12 @@
 {% macro duckdb__json_text(json_column, path) -%}
     nullif(trim(json_extract_string({{ json_column }}, '{{ path }}')), '')
 {%- endmacro %}
+
+{#- One GA4 event parameter, from the BigQuery export's key/value list. -#}
+{% macro ga4_param(key, value_type='string') -%}
+    {{ return(adapter.dispatch('ga4_param', 'growth_ledger')(key, value_type)) }}
+{%- endmacro %}
+
+{% macro duckdb__ga4_param(key, value_type) -%}
+    list_filter(event_params, lambda param: param.key = '{{ key }}')[1].value.{{ value_type }}_value
+{%- endmacro %}

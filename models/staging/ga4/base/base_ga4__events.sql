@@ -1,0 +1,75 @@
+with
+
+source as (
+    select * from {{ source('ga4', 'events') }}
+),
+
+parsed as (
+    select
+        {{ file_name('filename') }} as source_file,
+        {{ extracted_at_from_filename('filename') }} as extracted_at,
+        file_row_number as source_row_number,
+        event_date as event_date_text,
+        {{ try_cast("strptime(event_date, '%Y%m%d')", 'date') }} as event_date,
+        {{ try_cast('make_timestamp(event_timestamp)', 'timestamp') }} as event_at,
+        nullif(trim(event_name), '') as event_name,
+        nullif(trim(user_pseudo_id), '') as user_pseudo_id,
+        nullif(trim(cast(user_id as {{ api.Column.translate_type('string') }})), '') as user_id,
+        {{ ga4_param('ga_session_id', 'int') }} as ga_session_id,
+        {{ ga4_param('ga_session_number', 'int') }} as ga_session_number,
+        {{ ga4_param('page_location') }} as page_location,
+        {{ ga4_param('page_referrer') }} as page_referrer,
+        coalesce({{ ga4_param('session_engaged') }} = '1', {{ ga4_param('session_engaged', 'int') }} = 1, false)
+            as is_session_engaged,
+        {{ ga4_param('engagement_time_msec', 'int') }} as engagement_time_msec,
+        coalesce(
+            nullif(collected_traffic_source.manual_source, ''), {{ ga4_param('source') }}
+        ) as traffic_source,
+        coalesce(
+            nullif(collected_traffic_source.manual_medium, ''), {{ ga4_param('medium') }}
+        ) as traffic_medium,
+        coalesce(
+            nullif(collected_traffic_source.manual_campaign_name, ''), {{ ga4_param('campaign') }}
+        ) as traffic_campaign,
+        nullif(collected_traffic_source.manual_campaign_id, '') as traffic_campaign_id,
+        nullif(collected_traffic_source.manual_content, '') as traffic_content,
+        coalesce(nullif(collected_traffic_source.gclid, ''), {{ ga4_param('gclid') }}) as gclid,
+        device.category as device_category,
+        geo.country as geo_country,
+        coalesce(nullif(ecommerce.transaction_id, ''), {{ ga4_param('transaction_id') }}) as transaction_id,
+        coalesce(
+            ecommerce.purchase_revenue,
+            {{ ga4_param('value', 'double') }},
+            {{ ga4_param('value', 'float') }},
+            {{ ga4_param('value', 'int') }}
+        ) as purchase_revenue,
+        upper({{ ga4_param('currency') }}) as currency,
+        len(items) as item_count
+    from source
+),
+
+validated as (
+    select
+        *,
+        {{ invalid_reason([
+            ('extracted_at is null', 'file name has no extract timestamp'),
+            ('event_date is null', 'event_date is not a YYYYMMDD date'),
+            ('event_at is null', 'event_timestamp is missing'),
+            ('event_name is null', 'event_name is missing'),
+        ]) }} as invalid_reason
+    from parsed
+),
+
+final as (
+    select
+        *,
+        case
+            when invalid_reason is not null then invalid_reason
+            -- A day's table exported again replaces the earlier file whole.
+            when extracted_at < max(extracted_at) over (partition by event_date_text)
+                then 'superseded by a later extract'
+        end as quarantine_reason
+    from validated
+)
+
+select * from final
