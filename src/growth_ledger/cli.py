@@ -1,10 +1,102 @@
 """The growth-ledger command line."""
 
+import time
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
 
-app = typer.Typer(help="Growth Ledger: marketing spend to revenue and margin.", no_args_is_help=True)
+from growth_ledger.paths import DEFAULT_DB, DEMO_LANDING
+
+app = typer.Typer(
+    help="Growth Ledger: marketing spend to revenue and margin, on dbt and DuckDB.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+console = Console(stderr=True)
+
+LandingOption = Annotated[
+    Path,
+    typer.Option(
+        "--landing",
+        envvar="GROWTH_LEDGER_LANDING",
+        help="Folder of raw exports (see docs/landing_contract.md).",
+    ),
+]
+DbOption = Annotated[
+    Path, typer.Option("--db", envvar="GROWTH_LEDGER_DB", help="DuckDB file to build.")
+]
 
 
-@app.callback()
-def main() -> None:
-    """Growth Ledger command line."""
+def fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the raw exports to.")],
+    scale: Annotated[
+        str, typer.Option("--scale", help="demo, small, large, or a number (1 = demo size).")
+    ] = "demo",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 42,
+) -> None:
+    """Write a realistic, deterministic set of raw exports of every source."""
+    from growth_ledger.generate import SCALES, generate as run_generate
+
+    try:
+        scale_value: str | float = scale if scale in SCALES else float(scale)
+    except ValueError:
+        fail(f"--scale must be one of {', '.join(SCALES)} or a number, not {scale!r}")
+        return
+    started = time.perf_counter()
+    run_generate(out, scale=scale_value, seed=seed, show_progress=True)
+    console.print(f"wrote {out} in {time.perf_counter() - started:.1f}s")
+
+
+@app.command()
+def build(
+    landing: LandingOption = DEMO_LANDING,
+    db: DbOption = DEFAULT_DB,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Rebuild incremental models.")
+    ] = False,
+) -> None:
+    """Run `dbt build` (seeds, models, tests) on the landing folder."""
+    from growth_ledger.build import BuildError, build as run_build
+
+    started = time.perf_counter()
+    try:
+        run_build(landing, db, ["--full-refresh"] if full_refresh else [])
+    except BuildError as error:
+        fail(str(error))
+    console.print(f"[green]built[/] {db} in {time.perf_counter() - started:.1f}s")
+
+
+@app.command()
+def report(
+    db: DbOption = DEFAULT_DB,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the static site.")] = Path(
+        "reports/build"
+    ),
+    pdf: Annotated[bool, typer.Option(help="Also print the board pack to PDF.")] = True,
+) -> None:
+    """Build the Evidence board pack (static site and PDF) from the DuckDB file."""
+    from growth_ledger.report import ReportError, build_report
+
+    if not db.exists():
+        fail(f"{db} does not exist: run `growth-ledger build` first")
+    try:
+        result = build_report(db, out, pdf=pdf)
+    except ReportError as error:
+        fail(str(error))
+        return
+    console.print(f"[green]board pack[/] {result.site_dir}" + (f", {result.pdf_path}" if pdf else ""))
+
+
+@app.command()
+def demo(db: DbOption = DEFAULT_DB) -> None:
+    """Build the warehouse from the embedded demo data, then the board pack."""
+    build(landing=DEMO_LANDING, db=db, full_refresh=False)
+    report(db=db, out=Path("reports/build"), pdf=True)

@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo`, then `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install system-deps build report lint clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash scripts/install_system_deps.sh
+
+## Build the warehouse from the embedded demo data, then the board pack.
+demo: install system-deps
+	$(BIN)/growth-ledger demo
+
+build: install
+	$(BIN)/growth-ledger build
+
+report: install system-deps
+	$(BIN)/growth-ledger report
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+## The whole test suite: lint, then pytest (which builds real warehouses).
+test: install system-deps lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf warehouse target logs reports/build

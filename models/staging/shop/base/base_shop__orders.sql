@@ -1,0 +1,94 @@
+with
+
+source as (
+    select * from {{ source('shop', 'orders') }}
+),
+
+fx_rates as (
+    select * from {{ ref('stg_fx__rates_daily') }}
+),
+
+lines as (
+    {{ json_lines('source') }}
+),
+
+parsed as (
+    select
+        {{ file_name('filename') }} as source_file,
+        {{ extracted_at_from_filename('filename') }} as extracted_at,
+        line_number as source_line_number,
+        raw_line as raw_values,
+        json_valid(raw_line) as is_valid_json,
+        {{ json_text('raw_line', '$.id') }} as order_id,
+        {{ json_text('raw_line', '$.name') }} as order_name,
+        timezone('UTC', {{ try_cast(json_text('raw_line', '$.created_at'), 'timestamptz') }}) as created_at,
+        timezone('UTC', {{ try_cast(json_text('raw_line', '$.updated_at'), 'timestamptz') }}) as updated_at,
+        timezone('UTC', {{ try_cast(json_text('raw_line', '$.cancelled_at'), 'timestamptz') }}) as cancelled_at,
+        upper({{ json_text('raw_line', '$.currency') }}) as currency,
+        {{ json_text('raw_line', '$.financial_status') }} as financial_status,
+        {{ json_text('raw_line', '$.source_name') }} as source_name,
+        {{ json_text('raw_line', '$.landing_site') }} as landing_site,
+        upper({{ json_text('raw_line', '$.shipping_address.country_code') }}) as country_code,
+        {{ json_text('raw_line', '$.customer.id') }} as customer_id,
+        coalesce({{ json_text('raw_line', '$.customer.email') }}, {{ json_text('raw_line', '$.email') }})
+            as customer_email,
+        {{ json_text('raw_line', '$.customer.first_name') }} as customer_first_name,
+        {{ json_text('raw_line', '$.customer.last_name') }} as customer_last_name,
+        {{ json_text('raw_line', '$.customer.phone') }} as customer_phone,
+        {{ try_cast(json_text('raw_line', '$.customer.accepts_marketing'), 'boolean') }}
+            as customer_accepts_marketing,
+        {{ parse_non_negative(json_text('raw_line', '$.total_price'), 'decimal(18, 2)') }} as total_price,
+        {{ parse_non_negative(json_text('raw_line', '$.subtotal_price'), 'decimal(18, 2)') }} as subtotal_price,
+        {{ parse_non_negative(json_text('raw_line', '$.total_discounts'), 'decimal(18, 2)') }} as total_discounts,
+        {{ parse_non_negative(json_text('raw_line', '$.total_tax'), 'decimal(18, 2)') }} as total_tax,
+        json_extract(raw_line, '$.line_items') as line_items,
+        json_extract(raw_line, '$.shipping_lines') as shipping_lines,
+        json_extract(raw_line, '$.discount_codes') as discount_codes,
+        json_extract(raw_line, '$.refunds') as refunds
+    from lines
+),
+
+converted as (
+    select
+        parsed.*,
+        cast(timezone('{{ var("reporting_timezone") }}', cast(parsed.created_at as timestamptz)) as date) as order_date,
+        fx_rates.units_per_eur
+    from parsed
+    left join fx_rates
+        on
+            cast(timezone('{{ var("reporting_timezone") }}', cast(parsed.created_at as timestamptz)) as date)
+            = fx_rates.rate_date
+            and parsed.currency = fx_rates.currency
+),
+
+validated as (
+    select
+        *,
+        {{ invalid_reason([
+            ('not is_valid_json', 'line is not valid JSON'),
+            ('extracted_at is null', 'file name has no extract timestamp'),
+            ('order_id is null', 'id is missing'),
+            ('created_at is null', 'created_at is not a timestamp'),
+            ('created_at > extracted_at', 'created_at is after the extract time'),
+            ("coalesce(json_type(line_items), '') != 'ARRAY' or json_array_length(line_items) = 0",
+                'line_items is missing or empty'),
+            ("len(list_filter(json_extract_string(line_items, '$[*].price'), lambda v: " ~ try_cast('v', 'decimal(18, 2)') ~ " is null)) > 0"
+                ~ " or len(list_filter(json_extract_string(line_items, '$[*].quantity'), lambda v: " ~ try_cast('v', 'integer') ~ " is null)) > 0"
+                ~ " or len(list_filter(json_extract_string(line_items, '$[*].id'), lambda v: v is null)) > 0",
+                'a line item has no id, or a price or quantity that is not a number'),
+            ("coalesce(json_type(refunds), 'ARRAY') != 'ARRAY' or coalesce(json_type(shipping_lines), 'ARRAY') != 'ARRAY'",
+                'refunds or shipping_lines are not lists'),
+            ('total_price is null or subtotal_price is null', 'total_price or subtotal_price is not a non-negative amount'),
+            ('units_per_eur is null', 'no FX rate for the currency on the order date'),
+        ]) }} as invalid_reason
+    from converted
+),
+
+final as (
+    select
+        *,
+        {{ quarantine_reason(['order_id']) }} as quarantine_reason
+    from validated
+)
+
+select * from final
