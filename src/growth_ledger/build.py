@@ -27,7 +27,6 @@ def project_environment(landing: Path, db_path: Path) -> Iterator[None]:
     settings = {
         "GROWTH_LEDGER_LANDING": str(landing.resolve()),
         "GROWTH_LEDGER_DB": str(db_path.resolve()),
-        "GROWTH_LEDGER_TEMP_DIR": str(db_path.resolve().parent / ".tmp"),
     }
     if landing.resolve() == DEMO_LANDING.resolve():
         # The demo data's own relative path, so its demo salt applies.

@@ -12,6 +12,14 @@ lines as (
     {{ json_lines('source') }}
 ),
 
+documents as (
+    select
+        *,
+        -- Fields are only read from valid JSON; an invalid line is quarantined.
+        case when json_valid(raw_line) then raw_line end as json_document
+    from lines
+),
+
 parsed as (
     select
         {{ file_name('filename') }} as source_file,
@@ -19,22 +27,22 @@ parsed as (
         line_number as source_line_number,
         raw_line as raw_values,
         json_valid(raw_line) as is_valid_json,
-        {{ try_cast(json_text('raw_line', '$.date_start'), 'date') }} as ad_date,
-        {{ json_text('raw_line', '$.account_id') }} as account_id,
-        {{ json_text('raw_line', '$.account_name') }} as account_name,
-        upper({{ json_text('raw_line', '$.account_currency') }}) as currency,
-        {{ json_text('raw_line', '$.campaign_id') }} as campaign_id,
-        {{ json_text('raw_line', '$.campaign_name') }} as campaign_name,
-        {{ json_text('raw_line', '$.adset_id') }} as ad_set_id,
-        {{ json_text('raw_line', '$.adset_name') }} as ad_set_name,
-        {{ json_text('raw_line', '$.ad_id') }} as ad_id,
-        {{ json_text('raw_line', '$.ad_name') }} as ad_name,
-        {{ parse_non_negative(json_text('raw_line', '$.spend'), 'double') }} as spend,
-        {{ parse_non_negative(json_text('raw_line', '$.impressions'), 'bigint') }} as impressions,
-        {{ parse_non_negative(json_text('raw_line', '$.clicks'), 'bigint') }} as clicks,
-        json_extract(raw_line, '$.actions') as actions,
-        json_extract(raw_line, '$.action_values') as action_values
-    from lines
+        {{ try_cast(json_text('json_document', '$.date_start'), 'date') }} as ad_date,
+        {{ json_text('json_document', '$.account_id') }} as account_id,
+        {{ json_text('json_document', '$.account_name') }} as account_name,
+        upper({{ json_text('json_document', '$.account_currency') }}) as currency,
+        {{ json_text('json_document', '$.campaign_id') }} as campaign_id,
+        {{ json_text('json_document', '$.campaign_name') }} as campaign_name,
+        {{ json_text('json_document', '$.adset_id') }} as ad_set_id,
+        {{ json_text('json_document', '$.adset_name') }} as ad_set_name,
+        {{ json_text('json_document', '$.ad_id') }} as ad_id,
+        {{ json_text('json_document', '$.ad_name') }} as ad_name,
+        {{ parse_non_negative(json_text('json_document', '$.spend'), 'double') }} as spend,
+        {{ parse_non_negative(json_text('json_document', '$.impressions'), 'bigint') }} as impressions,
+        {{ parse_non_negative(json_text('json_document', '$.clicks'), 'bigint') }} as clicks,
+        json_extract(json_document, '$.actions') as actions,
+        json_extract(json_document, '$.action_values') as action_values
+    from documents
 ),
 
 converted as (

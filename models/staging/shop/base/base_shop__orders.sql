@@ -12,6 +12,14 @@ lines as (
     {{ json_lines('source') }}
 ),
 
+documents as (
+    select
+        *,
+        -- Fields are only read from valid JSON; an invalid line is quarantined.
+        case when json_valid(raw_line) then raw_line end as json_document
+    from lines
+),
+
 parsed as (
     select
         {{ file_name('filename') }} as source_file,
@@ -19,33 +27,33 @@ parsed as (
         line_number as source_line_number,
         raw_line as raw_values,
         json_valid(raw_line) as is_valid_json,
-        {{ json_text('raw_line', '$.id') }} as order_id,
-        {{ json_text('raw_line', '$.name') }} as order_name,
-        timezone('UTC', {{ try_cast(json_text('raw_line', '$.created_at'), 'timestamptz') }}) as created_at,
-        timezone('UTC', {{ try_cast(json_text('raw_line', '$.updated_at'), 'timestamptz') }}) as updated_at,
-        timezone('UTC', {{ try_cast(json_text('raw_line', '$.cancelled_at'), 'timestamptz') }}) as cancelled_at,
-        upper({{ json_text('raw_line', '$.currency') }}) as currency,
-        {{ json_text('raw_line', '$.financial_status') }} as financial_status,
-        {{ json_text('raw_line', '$.source_name') }} as source_name,
-        {{ json_text('raw_line', '$.landing_site') }} as landing_site,
-        upper({{ json_text('raw_line', '$.shipping_address.country_code') }}) as country_code,
-        {{ json_text('raw_line', '$.customer.id') }} as customer_id,
-        coalesce({{ json_text('raw_line', '$.customer.email') }}, {{ json_text('raw_line', '$.email') }})
+        {{ json_text('json_document', '$.id') }} as order_id,
+        {{ json_text('json_document', '$.name') }} as order_name,
+        timezone('UTC', {{ try_cast(json_text('json_document', '$.created_at'), 'timestamptz') }}) as created_at,
+        timezone('UTC', {{ try_cast(json_text('json_document', '$.updated_at'), 'timestamptz') }}) as updated_at,
+        timezone('UTC', {{ try_cast(json_text('json_document', '$.cancelled_at'), 'timestamptz') }}) as cancelled_at,
+        upper({{ json_text('json_document', '$.currency') }}) as currency,
+        {{ json_text('json_document', '$.financial_status') }} as financial_status,
+        {{ json_text('json_document', '$.source_name') }} as source_name,
+        {{ json_text('json_document', '$.landing_site') }} as landing_site,
+        upper({{ json_text('json_document', '$.shipping_address.country_code') }}) as country_code,
+        {{ json_text('json_document', '$.customer.id') }} as customer_id,
+        coalesce({{ json_text('json_document', '$.customer.email') }}, {{ json_text('json_document', '$.email') }})
             as customer_email,
-        {{ json_text('raw_line', '$.customer.first_name') }} as customer_first_name,
-        {{ json_text('raw_line', '$.customer.last_name') }} as customer_last_name,
-        {{ json_text('raw_line', '$.customer.phone') }} as customer_phone,
-        {{ try_cast(json_text('raw_line', '$.customer.accepts_marketing'), 'boolean') }}
+        {{ json_text('json_document', '$.customer.first_name') }} as customer_first_name,
+        {{ json_text('json_document', '$.customer.last_name') }} as customer_last_name,
+        {{ json_text('json_document', '$.customer.phone') }} as customer_phone,
+        {{ try_cast(json_text('json_document', '$.customer.accepts_marketing'), 'boolean') }}
             as customer_accepts_marketing,
-        {{ parse_non_negative(json_text('raw_line', '$.total_price'), 'decimal(18, 2)') }} as total_price,
-        {{ parse_non_negative(json_text('raw_line', '$.subtotal_price'), 'decimal(18, 2)') }} as subtotal_price,
-        {{ parse_non_negative(json_text('raw_line', '$.total_discounts'), 'decimal(18, 2)') }} as total_discounts,
-        {{ parse_non_negative(json_text('raw_line', '$.total_tax'), 'decimal(18, 2)') }} as total_tax,
-        json_extract(raw_line, '$.line_items') as line_items,
-        json_extract(raw_line, '$.shipping_lines') as shipping_lines,
-        json_extract(raw_line, '$.discount_codes') as discount_codes,
-        json_extract(raw_line, '$.refunds') as refunds
-    from lines
+        {{ parse_non_negative(json_text('json_document', '$.total_price'), 'decimal(18, 2)') }} as total_price,
+        {{ parse_non_negative(json_text('json_document', '$.subtotal_price'), 'decimal(18, 2)') }} as subtotal_price,
+        {{ parse_non_negative(json_text('json_document', '$.total_discounts'), 'decimal(18, 2)') }} as total_discounts,
+        {{ parse_non_negative(json_text('json_document', '$.total_tax'), 'decimal(18, 2)') }} as total_tax,
+        json_extract(json_document, '$.line_items') as line_items,
+        json_extract(json_document, '$.shipping_lines') as shipping_lines,
+        json_extract(json_document, '$.discount_codes') as discount_codes,
+        json_extract(json_document, '$.refunds') as refunds
+    from documents
 ),
 
 converted as (
