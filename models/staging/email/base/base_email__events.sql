@@ -1,0 +1,46 @@
+with
+
+source as (
+    {{ with_optional_columns(source('email', 'events'), ['url']) }}
+),
+
+parsed as (
+    select
+        {{ file_name('source.filename') }} as source_file,
+        {{ extracted_at_from_filename('source.filename') }} as extracted_at,
+        {{ row_to_json('source') }} as raw_values,
+        nullif(trim(source.event_id), '') as event_id,
+        lower(trim(source.event_type)) as event_type,
+        {{ utc_timestamp('source.occurred_at') }} as occurred_at,
+        nullif(trim(source.campaign_id), '') as campaign_id,
+        nullif(trim(source.email), '') as email,
+        nullif(trim(source.url), '') as url
+    from source
+),
+
+validated as (
+    select
+        *,
+        {{ reporting_date('occurred_at') }} as event_date,
+        {{ invalid_reason([
+            ('extracted_at is null', 'file name has no extract timestamp'),
+            ('event_id is null', 'event_id is missing'),
+            ("event_type is null or event_type not in ('received', 'opened', 'clicked', 'unsubscribed', 'bounced')",
+                'event_type is not one of the known e-mail events'),
+            ('occurred_at is null', 'occurred_at is not a timestamp'),
+            ('occurred_at > extracted_at', 'occurred_at is after the extract time'),
+            ('campaign_id is null', 'campaign_id is missing'),
+            ('email is null', 'email is missing'),
+            (dbt.position("'@'", 'email') ~ ' = 0', 'email is not an e-mail address'),
+        ]) }} as invalid_reason
+    from parsed
+),
+
+final as (
+    select
+        *,
+        {{ quarantine_reason(['event_id']) }} as quarantine_reason
+    from validated
+)
+
+select * from final
