@@ -12,7 +12,7 @@ final as (
         occurred_at,
         event_date,
         campaign_id,
-        {{ hash_pii('email') }} as email_hash,
+        email_hash,
         url,
         source_file,
         extracted_at

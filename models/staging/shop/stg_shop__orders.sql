@@ -23,7 +23,7 @@ final as (
         orders.cancelled_at,
         orders.order_date,
         orders.customer_id,
-        {{ hash_pii('orders.customer_email') }} as customer_email_hash,
+        orders.customer_email_hash,
         orders.customer_accepts_marketing,
         orders.country_code,
         orders.source_name,

@@ -13,7 +13,7 @@ final as (
         event_date,
         subscription_id,
         customer_id,
-        {{ hash_pii('customer_email') }} as customer_email_hash,
+        customer_email_hash,
         plan_id,
         sku,
         quantity,

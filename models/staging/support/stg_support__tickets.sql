@@ -18,8 +18,8 @@ final as (
         priority,
         order_name,
         satisfaction,
-        {{ hash_pii('requester_email') }} as requester_email_hash,
-        {{ hash_pii('requester_name') }} as requester_name_hash,
+        requester_email_hash,
+        requester_name_hash,
         source_file,
         extracted_at
     from base

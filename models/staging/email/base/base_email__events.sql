@@ -39,6 +39,8 @@ validated as (
 final as (
     select
         *,
+        -- Hashed here, in a table, so the salt is never stored in a view's SQL.
+        {{ hash_pii('email') }} as email_hash,
         {{ quarantine_reason(['event_id']) }} as quarantine_reason
     from validated
 )

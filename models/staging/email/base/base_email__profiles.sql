@@ -48,6 +48,11 @@ validated as (
 final as (
     select
         *,
+        -- Hashed here, in a table, so the salt is never stored in a view's SQL.
+        {{ hash_pii('email') }} as email_hash,
+        {{ hash_pii('first_name') }} as first_name_hash,
+        {{ hash_pii('last_name') }} as last_name_hash,
+        {{ hash_pii('phone') }} as phone_hash,
         {{ quarantine_reason(['profile_id']) }} as quarantine_reason
     from validated
 )

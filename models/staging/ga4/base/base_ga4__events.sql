@@ -9,6 +9,16 @@ parsed as (
         {{ file_name('filename') }} as source_file,
         {{ extracted_at_from_filename('filename') }} as extracted_at,
         file_row_number as source_row_number,
+        -- Raw values are kept only for rows that fail parsing: a JSON copy of
+        -- every event would double the table for nothing. Superseded rows are
+        -- found by source_file and source_row_number.
+        case
+            when
+                event_timestamp is null or nullif(trim(event_name), '') is null
+                or {{ try_cast("strptime(event_date, '%Y%m%d')", 'date') }} is null
+                then {{ row_to_json('source') }}
+            else '{"file_row_number": ' || cast(file_row_number as {{ api.Column.translate_type('string') }}) || '}'
+        end as raw_values,
         event_date as event_date_text,
         {{ try_cast("strptime(event_date, '%Y%m%d')", 'date') }} as event_date,
         {{ try_cast('make_timestamp(event_timestamp)', 'timestamp') }} as event_at,

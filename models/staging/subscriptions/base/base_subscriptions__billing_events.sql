@@ -73,6 +73,8 @@ validated as (
 final as (
     select
         *,
+        -- Hashed here, in a table, so the salt is never stored in a view's SQL.
+        {{ hash_pii('customer_email') }} as customer_email_hash,
         {{ quarantine_reason(['event_id']) }} as quarantine_reason
     from validated
 )

@@ -52,6 +52,9 @@ validated as (
 final as (
     select
         *,
+        -- Hashed here, in a table, so the salt is never stored in a view's SQL.
+        {{ hash_pii('requester_email') }} as requester_email_hash,
+        {{ hash_pii('requester_name') }} as requester_name_hash,
         {{ quarantine_reason(['ticket_id']) }} as quarantine_reason
     from validated
 )
