@@ -1,5 +1,6 @@
 """Shared fixtures: real warehouses built by dbt from real raw files."""
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,13 @@ def demo_landing() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedded demo data built by `dbt build` into a fresh DuckDB file."""
+    """The embedded demo data built by `dbt build` into a fresh DuckDB file.
+
+    GROWTH_LEDGER_TEST_DB reuses a warehouse built from data/demo earlier, to
+    iterate on tests quickly; CI never sets it.
+    """
+    if os.environ.get("GROWTH_LEDGER_TEST_DB"):
+        return Path(os.environ["GROWTH_LEDGER_TEST_DB"])
     db_path = tmp_path_factory.mktemp("demo_warehouse") / "growth_ledger.duckdb"
     build(DEMO_LANDING, db_path)
     return db_path
