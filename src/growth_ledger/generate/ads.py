@@ -29,7 +29,6 @@ from .writers import (
     csv_text,
     daily_extract_ts,
     extract_name,
-    json_line,
     month_extract_ts,
     write_text,
 )
@@ -179,7 +178,7 @@ def write_ads(out: Path, campaigns: list[Campaign], m: AdMetrics, fx: dict[str, 
             continue
 
         def rows_for(day_ids: list[int], age_of: dict[int, int] | None,
-                     cols: np.ndarray = cols) -> list[_Row]:
+                     cols: np.ndarray = cols, platform: str = platform) -> list[_Row]:
             out_rows = []
             for d in day_ids:
                 live = cols[m.impressions[d, cols] > 0]

@@ -35,7 +35,7 @@ _NONBRAND = {
            ("woody perfume for women", 30, 19.0, "/collections/fragrance")],
 }
 _LANG = {"FR": "fr", "DE": "de", "GB": "en", "US": "en"}
-_MARKET_W = np.array([1.0, 0.7, 0.5, 0.45])
+_MARKET_W = np.array([0.9, 0.6, 0.45, 0.4])
 _DEVICE_W = np.array([0.62, 0.34, 0.04])
 HEADER = ["date", "query", "page", "country", "device", "clicks", "impressions", "ctr",
           "position"]

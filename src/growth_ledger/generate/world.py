@@ -83,7 +83,7 @@ RETURNING_P = {
     "organic_social": 0.2,
 }
 # Demo-scale sessions/day of unpaid channels (email comes from email clicks).
-UNPAID_SESSIONS = {"direct": 55.0, "referral": 14.0, "organic_social": 18.0}
+UNPAID_SESSIONS = {"direct": 46.0, "referral": 12.0, "organic_social": 14.0}
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,8 @@ ACCOUNTS: dict[str, Account] = {
     a.key: a
     for a in (
         Account("google_eur", "google_ads", "4815162342", "GL Cosmetics EU", "EUR", "Europe/Paris"),
-        Account("google_gbp", "google_ads", "5550123456", "GL Cosmetics UK", "GBP", "Europe/London"),
+        Account("google_gbp", "google_ads", "5550123456", "GL Cosmetics UK", "GBP",
+                "Europe/London"),
         Account("google_usd", "google_ads", "7031234567", "GL Cosmetics US", "USD",
                 "America/New_York"),
         Account("meta_eur", "meta_ads", "102938475610293", "GL Cosmetics EU", "EUR",
