@@ -38,17 +38,14 @@ ERROR_PAGE_TITLES = ("Application Error", "Page Not Found")
 
 
 @pytest.fixture(scope="module")
-def report_db(request: pytest.FixtureRequest) -> Path:
-    env = os.environ.get("GROWTH_LEDGER_TEST_DB")
-    db_path = Path(env) if env else request.getfixturevalue("demo_warehouse")
-    with duckdb.connect(str(db_path), read_only=True) as con:
+def report_db(demo_warehouse: Path) -> Path:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
         found = con.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = 'marts' and table_name = 'mart_kpi_monthly'"
         ).fetchone()
-    if not found or found[0] == 0:
-        pytest.skip(f"{MART} is not in {db_path} yet: the board pack reads it")
-    return db_path
+    assert found and found[0] == 1, f"{MART} is not in {demo_warehouse}: the board pack reads it"
+    return demo_warehouse
 
 
 @pytest.fixture(scope="module")
