@@ -1,0 +1,167 @@
+{#- GA4 events rolled up to sessions in one pass (a single group by, so it
+    scales linearly with events). A session is user_pseudo_id.ga_session_id.
+    Events sent without analytics consent carry no user_pseudo_id, so they
+    cannot be tied to a session: rather than dropping them, each day's
+    consent-less events become one pseudo-session, session_key
+    'consent_gap.<YYYY-MM-DD>', is_consent_gap true, channel 'unmapped', so
+    event, purchase and revenue totals still reconcile with GA4. -#}
+{%- set string_type = dbt.type_string() -%}
+
+with
+
+events as (
+    select
+        session_key,
+        event_date,
+        event_at,
+        event_name,
+        user_pseudo_id,
+        user_id,
+        ga_session_number,
+        page_location,
+        is_session_engaged,
+        engagement_time_msec,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        gclid,
+        device_category,
+        geo_country,
+        transaction_id,
+        purchase_revenue_eur
+    from {{ ref('stg_ga4__events') }}
+),
+
+traffic_sources as (
+    select
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        has_gclid,
+        channel
+    from {{ ref('int_traffic_sources_classified') }}
+),
+
+events_keyed as (
+    select
+        coalesce(
+            session_key,
+            {{ dbt.concat(["'consent_gap.'", dbt.cast('event_date', string_type)]) }}
+        ) as session_key,
+        session_key is null as is_consent_gap,
+        event_date,
+        event_at,
+        event_name,
+        user_pseudo_id,
+        user_id,
+        ga_session_number,
+        page_location,
+        is_session_engaged,
+        engagement_time_msec,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        gclid,
+        device_category,
+        geo_country,
+        transaction_id,
+        purchase_revenue_eur
+    from events
+),
+
+-- First non-null value in the session: min_by(value, event time) ignores nulls.
+sessions as (
+    select
+        session_key,
+        {{ dbt.bool_or('is_consent_gap') }} as is_consent_gap,
+        min(event_date) as session_date,
+        min(event_at) as session_started_at,
+        max(event_at) as session_ended_at,
+        max(user_pseudo_id) as user_pseudo_id,
+        max(user_id) as user_id,
+        max(ga_session_number) as ga_session_number,
+        min_by(case when event_name = 'page_view' then page_location end, event_at) as landing_page_location,
+        min_by(traffic_source, event_at) as traffic_source,
+        min_by(traffic_medium, event_at) as traffic_medium,
+        min_by(traffic_campaign, event_at) as traffic_campaign,
+        min_by(gclid, event_at) as gclid,
+        min_by(device_category, event_at) as device_category,
+        min_by(geo_country, event_at) as geo_country,
+        count(*) as events,
+        cast(sum(case when event_name = 'page_view' then 1 else 0 end) as {{ dbt.type_bigint() }}) as page_views,
+        cast(coalesce(sum(engagement_time_msec), 0) as {{ dbt.type_bigint() }}) as engagement_time_msec,
+        {{ dbt.bool_or('coalesce(is_session_engaged, false)') }} as has_session_engaged_flag,
+        {{ dbt.bool_or("event_name = 'add_to_cart'") }} as has_add_to_cart,
+        {{ dbt.bool_or("event_name = 'begin_checkout'") }} as has_begin_checkout,
+        {{ dbt.bool_or("event_name = 'purchase'") }} as has_purchase
+    from events_keyed
+    group by 1
+),
+
+-- Purchases are a sliver of the events: their distinct and ordered
+-- aggregates run on that sliver only, not inside the main group by.
+purchases as (
+    select
+        session_key,
+        count(distinct transaction_id) as purchases,
+        sum(purchase_revenue_eur) as purchase_revenue_eur,
+        {{ dbt.listagg(
+            measure='distinct transaction_id',
+            delimiter_text="','",
+            order_by_clause='order by transaction_id'
+        ) }} as transaction_ids
+    from events_keyed
+    where event_name = 'purchase'
+    group by 1
+),
+
+final as (
+    select
+        sessions.session_key,
+        sessions.is_consent_gap,
+        sessions.session_date,
+        sessions.session_started_at,
+        sessions.session_ended_at,
+        sessions.user_pseudo_id,
+        sessions.user_id,
+        sessions.ga_session_number,
+        sessions.landing_page_location,
+        sessions.traffic_source,
+        sessions.traffic_medium,
+        sessions.traffic_campaign,
+        sessions.gclid,
+        sessions.gclid is not null as has_gclid,
+        -- Pseudo-sessions mix many visits, so no single channel fits.
+        case
+            when sessions.is_consent_gap then 'unmapped'
+            else coalesce(traffic_sources.channel, 'unmapped')
+        end as channel,
+        sessions.device_category,
+        sessions.geo_country,
+        sessions.events,
+        sessions.page_views,
+        sessions.engagement_time_msec,
+        -- GA4's rule: flagged engaged, or 10 s of engagement, or 2+ page views.
+        not sessions.is_consent_gap and (
+            sessions.has_session_engaged_flag
+            or sessions.engagement_time_msec >= 10000
+            or sessions.page_views >= 2
+        ) as is_engaged,
+        sessions.has_add_to_cart,
+        sessions.has_begin_checkout,
+        sessions.has_purchase,
+        coalesce(purchases.purchases, 0) as purchases,
+        coalesce(purchases.purchase_revenue_eur, 0) as purchase_revenue_eur,
+        purchases.transaction_ids
+    from sessions
+    left join purchases
+        on sessions.session_key = purchases.session_key
+    left join traffic_sources
+        on
+            coalesce(sessions.traffic_source, '') = traffic_sources.traffic_source
+            and coalesce(sessions.traffic_medium, '') = traffic_sources.traffic_medium
+            and coalesce(sessions.traffic_campaign, '') = traffic_sources.traffic_campaign
+            and (sessions.gclid is not null) = traffic_sources.has_gclid
+)
+
+select * from final
