@@ -1,0 +1,296 @@
+{#- Finance figures of every order (line sums, shipping, fulfilment, payment
+    fees), its last-click channel and its customer. The formulas are
+    documented in _commerce__models.yml. -#}
+with
+
+orders as (
+    select
+        order_id,
+        order_name,
+        created_at,
+        cancelled_at,
+        order_date,
+        customer_id,
+        customer_email_hash,
+        customer_accepts_marketing,
+        country_code,
+        source_name,
+        is_subscription_order,
+        financial_status,
+        is_cancelled,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        gclid,
+        currency,
+        units_per_eur,
+        total_price,
+        subtotal_price,
+        total_discounts,
+        total_tax,
+        shipping_price,
+        total_price_eur
+    from {{ ref('stg_shop__orders') }}
+),
+
+order_lines as (
+    select
+        order_id,
+        quantity,
+        refunded_quantity,
+        has_missing_cost,
+        last_refunded_at,
+        gross_sales,
+        discounts,
+        net_sales,
+        refunds,
+        cogs,
+        gross_sales_eur,
+        discounts_eur,
+        net_sales_eur,
+        refunds_eur,
+        cogs_eur
+    from {{ ref('int_order_lines_with_margin') }}
+),
+
+traffic_sources as (
+    select
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        has_gclid,
+        channel
+    from {{ ref('int_traffic_sources_classified') }}
+),
+
+customer_emails as (
+    select
+        email_hash,
+        customer_id
+    from {{ ref('int_customer_emails_mapped') }}
+),
+
+fulfilment_costs as (
+    select
+        country_code,
+        currency,
+        shipping_cost_per_order + packaging_cost_per_order as cost_per_order
+    from {{ ref('fulfilment_costs') }}
+),
+
+payment_fee_rates as (
+    select
+        currency,
+        percent_fee,
+        fixed_fee
+    from {{ ref('payment_fee_rates') }}
+),
+
+fx_rates as (
+    select
+        rate_date,
+        currency,
+        units_per_eur
+    from {{ ref('stg_fx__rates_daily') }}
+),
+
+line_totals as (
+    select
+        order_id,
+        cast(count(*) as integer) as line_count,
+        cast(sum(quantity) as integer) as units,
+        cast(sum(refunded_quantity) as integer) as refunded_units,
+        max(case when has_missing_cost then 1 else 0 end) = 1 as has_missing_cost,
+        max(last_refunded_at) as last_refunded_at,
+        cast(sum(gross_sales) as decimal(18, 4)) as gross_sales,
+        cast(sum(discounts) as decimal(18, 4)) as discounts,
+        cast(sum(net_sales) as decimal(18, 4)) as net_sales,
+        cast(sum(refunds) as decimal(18, 4)) as refunds,
+        cast(sum(cogs) as decimal(18, 4)) as cogs,
+        cast(sum(gross_sales_eur) as decimal(18, 4)) as gross_sales_eur,
+        cast(sum(discounts_eur) as decimal(18, 4)) as discounts_eur,
+        cast(sum(net_sales_eur) as decimal(18, 4)) as net_sales_eur,
+        cast(sum(refunds_eur) as decimal(18, 4)) as refunds_eur,
+        cast(sum(cogs_eur) as decimal(18, 4)) as cogs_eur
+    from order_lines
+    group by 1
+),
+
+-- A guest order (no shop customer id) joins its account through its e-mail;
+-- an e-mail never seen with an account is the customer key itself.
+with_customer as (
+    select
+        orders.*,
+        coalesce(orders.customer_id, customer_emails.customer_id, orders.customer_email_hash) as unified_customer_id
+    from orders
+    left join customer_emails
+        on orders.customer_email_hash = customer_emails.email_hash
+),
+
+-- Last click: the utm tags and gclid of the landing page. Untagged orders,
+-- subscription renewals included, fall to the 'direct' rule.
+with_channel as (
+    select
+        with_customer.*,
+        coalesce(traffic_sources.channel, 'unmapped') as channel
+    from with_customer
+    left join traffic_sources
+        on
+            coalesce(with_customer.utm_source, '') = traffic_sources.traffic_source
+            and coalesce(with_customer.utm_medium, '') = traffic_sources.traffic_medium
+            and coalesce(with_customer.utm_campaign, '') = traffic_sources.traffic_campaign
+            and (with_customer.gclid is not null) = traffic_sources.has_gclid
+),
+
+with_costs as (
+    select
+        with_channel.*,
+        fulfilment_costs.country_code is null as has_missing_fulfilment_cost,
+        fulfilment_costs.cost_per_order as fulfilment_cost_local,
+        fulfilment_fx.units_per_eur as fulfilment_units_per_eur,
+        payment_fee_rates.percent_fee,
+        payment_fee_rates.fixed_fee
+    from with_channel
+    left join fulfilment_costs
+        on with_channel.country_code = fulfilment_costs.country_code
+    left join fx_rates as fulfilment_fx
+        on
+            fulfilment_costs.currency = fulfilment_fx.currency
+            and with_channel.order_date = fulfilment_fx.rate_date
+    left join payment_fee_rates
+        on with_channel.currency = payment_fee_rates.currency
+),
+
+-- Order-level money in both currencies; cancelled orders count zero.
+order_amounts as (
+    select
+        with_costs.*,
+        cast(case when is_cancelled then 0 else shipping_price end as decimal(18, 4)) as shipping_revenue,
+        cast(
+            case
+                when is_cancelled then 0
+                else coalesce(total_price * percent_fee + fixed_fee, 0)
+            end as decimal(18, 4)
+        ) as payment_fees,
+        cast(
+            case
+                when is_cancelled then 0
+                else coalesce({{ to_reporting_currency('fulfilment_cost_local', 'fulfilment_units_per_eur') }}, 0)
+            end as decimal(18, 4)
+        ) as fulfilment_cost_eur
+    from with_costs
+),
+
+eur_amounts as (
+    select
+        *,
+        cast({{ to_reporting_currency('shipping_revenue', 'units_per_eur') }} as decimal(18, 4))
+            as shipping_revenue_eur,
+        cast({{ to_reporting_currency('payment_fees', 'units_per_eur') }} as decimal(18, 4)) as payment_fees_eur,
+        cast(fulfilment_cost_eur * units_per_eur as decimal(18, 4)) as fulfilment_cost
+    from order_amounts
+),
+
+with_lines as (
+    select
+        eur_amounts.*,
+        coalesce(line_totals.line_count, 0) as line_count,
+        coalesce(line_totals.units, 0) as units,
+        coalesce(line_totals.refunded_units, 0) as refunded_units,
+        coalesce(line_totals.has_missing_cost, false) as has_missing_cost,
+        line_totals.last_refunded_at,
+        coalesce(line_totals.gross_sales, 0) as gross_sales,
+        coalesce(line_totals.discounts, 0) as discounts,
+        coalesce(line_totals.net_sales, 0) as net_sales,
+        coalesce(line_totals.refunds, 0) as refunds,
+        coalesce(line_totals.cogs, 0) as cogs,
+        coalesce(line_totals.gross_sales_eur, 0) as gross_sales_eur,
+        coalesce(line_totals.discounts_eur, 0) as discounts_eur,
+        coalesce(line_totals.net_sales_eur, 0) as net_sales_eur,
+        coalesce(line_totals.refunds_eur, 0) as refunds_eur,
+        coalesce(line_totals.cogs_eur, 0) as cogs_eur
+    from eur_amounts
+    left join line_totals
+        on eur_amounts.order_id = line_totals.order_id
+),
+
+margins as (
+    select
+        *,
+        cast(net_sales + shipping_revenue - refunds as decimal(18, 4)) as net_revenue,
+        cast(net_sales_eur + shipping_revenue_eur - refunds_eur as decimal(18, 4)) as net_revenue_eur
+    from with_lines
+),
+
+-- New vs returning: the customer's first order that was not cancelled.
+sequenced as (
+    select
+        *,
+        case
+            when not is_cancelled
+                then row_number() over (
+                    partition by unified_customer_id, is_cancelled order by created_at, order_id
+                )
+        end as customer_order_number
+    from margins
+),
+
+final as (
+    select
+        order_id,
+        order_name,
+        created_at,
+        cancelled_at,
+        order_date,
+        unified_customer_id as customer_id,
+        customer_id as shop_customer_id,
+        customer_email_hash,
+        customer_accepts_marketing,
+        country_code,
+        channel,
+        source_name,
+        is_subscription_order,
+        financial_status,
+        is_cancelled,
+        cast(customer_order_number as integer) as customer_order_number,
+        coalesce(customer_order_number = 1, false) as is_first_order,
+        has_missing_cost,
+        has_missing_fulfilment_cost,
+        last_refunded_at,
+        line_count,
+        units,
+        refunded_units,
+        currency,
+        units_per_eur,
+        total_price,
+        subtotal_price,
+        total_discounts,
+        total_tax,
+        cast(shipping_price as decimal(18, 2)) as shipping_price,
+        gross_sales,
+        discounts,
+        net_sales,
+        shipping_revenue,
+        refunds,
+        net_revenue,
+        cogs,
+        cast(net_revenue - cogs as decimal(18, 4)) as gross_margin,
+        fulfilment_cost,
+        payment_fees,
+        cast(net_revenue - cogs - fulfilment_cost - payment_fees as decimal(18, 4)) as contribution_margin,
+        cast(total_price_eur as decimal(18, 4)) as total_price_eur,
+        gross_sales_eur,
+        discounts_eur,
+        net_sales_eur,
+        shipping_revenue_eur,
+        refunds_eur,
+        net_revenue_eur,
+        cogs_eur,
+        cast(net_revenue_eur - cogs_eur as decimal(18, 4)) as gross_margin_eur,
+        fulfilment_cost_eur,
+        payment_fees_eur,
+        cast(net_revenue_eur - cogs_eur - fulfilment_cost_eur - payment_fees_eur as decimal(18, 4)) as contribution_margin_eur
+    from sequenced
+)
+
+select * from final
