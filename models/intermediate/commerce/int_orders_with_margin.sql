@@ -63,6 +63,37 @@ traffic_sources as (
     from {{ ref('int_traffic_sources_classified') }}
 ),
 
+purchase_events as (
+    select
+        transaction_id,
+        session_key,
+        event_at
+    from {{ ref('stg_ga4__events') }}
+    where event_name = 'purchase' and transaction_id is not null and session_key is not null
+),
+
+sessions as (
+    select
+        session_key,
+        channel
+    from {{ ref('int_sessions_from_events') }}
+    where not is_consent_gap
+),
+
+-- The GA4 session that carried the purchase knows untagged traffic too
+-- (organic search, referral, social), which the landing page cannot show.
+order_sessions as (
+    select
+        purchase_events.transaction_id as order_name,
+        sessions.channel,
+        row_number() over (
+            partition by purchase_events.transaction_id order by purchase_events.event_at
+        ) as purchase_rank
+    from purchase_events
+    inner join sessions
+        on purchase_events.session_key = sessions.session_key
+),
+
 customer_emails as (
     select
         email_hash,
@@ -127,13 +158,21 @@ with_customer as (
         on orders.customer_email_hash = customer_emails.email_hash
 ),
 
--- Last click: the utm tags and gclid of the landing page. Untagged orders,
--- subscription renewals included, fall to the 'direct' rule.
+-- Last click: the channel of the GA4 session with the purchase; for orders
+-- GA4 did not track (consent, ad blockers), the landing page's utm tags and
+-- gclid. Untracked, untagged orders (subscription renewals included) fall to
+-- the 'direct' rule.
 with_channel as (
     select
         with_customer.*,
-        coalesce(traffic_sources.channel, 'unmapped') as channel
+        coalesce(order_sessions.channel, traffic_sources.channel, 'unmapped') as channel,
+        case when order_sessions.channel is not null then 'ga4_session' else 'landing_site' end
+            as channel_source
     from with_customer
+    left join order_sessions
+        on
+            with_customer.order_name = order_sessions.order_name
+            and order_sessions.purchase_rank = 1
     left join traffic_sources
         on
             coalesce(with_customer.utm_source, '') = traffic_sources.traffic_source
