@@ -1,0 +1,192 @@
+{#- Rules that turn the intelligence marts into actions; the figures are in
+    the evidence text so the board pack can quote them. -#}
+with
+
+anomalies as (
+    select * from {{ ref('fct_kpi_anomalies') }}
+),
+
+campaigns as (
+    select * from {{ ref('fct_inefficient_campaigns') }}
+),
+
+reallocation as (
+    select * from {{ ref('mart_budget_reallocation') }}
+),
+
+churn_risk as (
+    select * from {{ ref('fct_subscriber_churn_risk') }}
+),
+
+forecasts as (
+    select * from {{ ref('mart_forecast_to_period_end') }}
+    where is_latest
+),
+
+as_of as (
+    select max(anomaly_date) as as_of_date
+    from anomalies
+),
+
+data_episodes as (
+    select
+        anomalies.anomaly_type,
+        anomalies.scope_id,
+        min(anomalies.anomaly_date) as first_date,
+        max(anomalies.anomaly_date) as last_date,
+        count(*) as days,
+        max(anomalies.detection_rule) as detection_rule,
+        avg(anomalies.expected_value) as expected_value,
+        avg(anomalies.observed_value) as observed_value
+    from anomalies
+    where anomalies.anomaly_type in ('tracking_break', 'revenue_tracking_drift', 'late_source_data', 'source_stopped')
+    group by 1, 2, {{ dbt.date_trunc('month', 'anomalies.anomaly_date') }}
+),
+
+tracking_actions as (
+    select
+        'data_quality' as action_category,
+        case anomaly_type
+            when 'tracking_break' then 'Fix and annotate the ' || scope_id || ' purchase tracking break ('
+                || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
+                || '); exclude those days from bidding and ROAS reporting'
+            when 'revenue_tracking_drift' then 'Find why GA4 purchase revenue drifted from the shop ('
+                || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
+                || '); report revenue from the shop, not GA4, for those days'
+            when 'late_source_data' then 'Chase the late ' || scope_id || ' extract for data of '
+                || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
+                || ' and recheck reports built before it landed'
+            else 'Restart the ' || scope_id || ' extract: no data since ' || cast(first_date as varchar)
+        end as action_text,
+        cast(null as double) as expected_impact_eur,
+        cast(null as double) as expected_impact_low_eur,
+        cast(null as double) as expected_impact_high_eur,
+        cast(days as varchar) || ' day(s); observed ' || cast(round(observed_value, 3) as varchar)
+            || ' vs expected ' || cast(round(expected_value, 3) as varchar) || '. Rule: ' || detection_rule
+            as evidence,
+        case when anomaly_type = 'late_source_data' or anomaly_type = 'source_stopped'
+            then 'Analytics engineer' else 'Analytics engineer' end as owner,
+        case when last_date >= {{ dbt.dateadd('day', -30, '(select as_of_date from as_of)') }}
+            then 1000000.0 else 0.0 end as priority_score,
+        scope_id as subject_id,
+        last_date as evidence_date
+    from data_episodes
+),
+
+campaign_actions as (
+    select
+        'inefficient_campaign' as action_category,
+        case
+            when is_unprofitable then 'Pause or cut ' || campaign_name || ' (' || platform || '): it loses margin'
+            else 'Cut bids or budget on ' || campaign_name || ' (' || platform || '): CPA above target'
+        end as action_text,
+        case when is_unprofitable then margin_shortfall_30d_eur end as expected_impact_eur,
+        case when is_unprofitable then margin_shortfall_30d_low_eur end as expected_impact_low_eur,
+        case when is_unprofitable then margin_shortfall_30d_high_eur end as expected_impact_high_eur,
+        'Last 90 days: spend ' || cast(round(spend_eur) as varchar) || ' EUR, ROAS '
+            || cast(round(roas, 2) as varchar) || ' vs breakeven ' || cast(round(breakeven_roas, 2) as varchar)
+            || ', ' || flag_reason || ' (platform-reported value, bootstrap / Gamma 90% intervals)'
+            as evidence,
+        case when platform = 'google_ads' then 'Paid search lead' else 'Paid social lead' end as owner,
+        coalesce(case when is_unprofitable then margin_shortfall_30d_eur end, spend_eur / 10) as priority_score,
+        campaign_key as subject_id,
+        window_end_date as evidence_date
+    from campaigns
+    where is_flagged
+),
+
+reallocation_actions as (
+    select
+        'budget_reallocation' as action_category,
+        'Shift ' || string_agg(
+            case when not is_total and abs(spend_shift_30d_eur) >= 50
+                then channel || ' ' || case when spend_shift_30d_eur > 0 then '+' else '' end
+                    || cast(round(spend_shift_30d_eur) as varchar) || ' EUR'
+            end, ', '
+        ) || ' per 30 days, total spend unchanged' as action_text,
+        max(case when is_total then expected_margin_change_30d_eur end) as expected_impact_eur,
+        max(case when is_total then margin_change_30d_low_eur end) as expected_impact_low_eur,
+        max(case when is_total then margin_change_30d_high_eur end) as expected_impact_high_eur,
+        'Power curves contribution = a x spend^b per channel on weekly data (elasticities '
+            || string_agg(case when not is_total then channel || ' ' || cast(round(elasticity, 2) as varchar) end, ', ')
+            || '), guardrail +-50% per channel, 90% bootstrap interval over weeks'
+            || case when bool_or(is_elasticity_clipped) then '; some elasticities hit the clip: treat as a test plan' else '' end
+            as evidence,
+        'Head of growth' as owner,
+        max(case when is_total then expected_margin_change_30d_eur end) as priority_score,
+        'all_paid' as subject_id,
+        cast((select as_of_date from as_of) as date) as evidence_date
+    from reallocation
+),
+
+churn_actions as (
+    select
+        'churn_risk' as action_category,
+        'Retention outreach to the ' || cast(count(*) as varchar)
+            || ' high-risk subscribers (fct_subscriber_churn_risk, risk_band = high)' as action_text,
+        sum(expected_mrr_loss_eur) * 12 as expected_impact_eur,
+        cast(null as double) as expected_impact_low_eur,
+        cast(null as double) as expected_impact_high_eur,
+        'Expected MRR loss ' || cast(round(sum(expected_mrr_loss_eur)) as varchar)
+            || ' EUR/month (annualised in the impact); mean churn probability '
+            || cast(round(avg(churn_probability), 3) as varchar)
+            || '; logistic regression evaluated out of time (mart_churn_model_evaluation)' as evidence,
+        'CRM lead' as owner,
+        sum(expected_mrr_loss_eur) * 12 as priority_score,
+        'subscribers' as subject_id,
+        max(snapshot_date) as evidence_date
+    from churn_risk
+    where risk_band = 'high'
+),
+
+forecast_actions as (
+    select
+        'forecast_gap' as action_category,
+        'Close the ' || period_type || ' ' || metric || ' gap to target: forecast '
+            || cast(round(forecast_eur) as varchar) || ' vs target ' || cast(round(target_eur) as varchar)
+            as action_text,
+        gap_to_target_eur as expected_impact_eur,
+        forecast_low_eur - target_eur as expected_impact_low_eur,
+        forecast_high_eur - target_eur as expected_impact_high_eur,
+        'As of ' || cast(as_of_date as varchar) || ': actual to date ' || cast(round(actual_to_date_eur) as varchar)
+            || ' EUR, ' || cast(days_remaining as varchar) || ' days left, P(meet target) '
+            || cast(round(probability_meeting_target, 2) as varchar) || '; ' || method as evidence,
+        'Finance lead' as owner,
+        abs(gap_to_target_eur) as priority_score,
+        period_type || ':' || metric as subject_id,
+        as_of_date as evidence_date
+    from forecasts
+    where target_eur is not null and probability_meeting_target < 0.5
+),
+
+unioned as (
+    select * from tracking_actions
+    union all
+    select * from campaign_actions
+    union all
+    select * from reallocation_actions
+    union all
+    select * from churn_actions
+    union all
+    select * from forecast_actions
+),
+
+final as (
+    select
+        cast({{ dbt.hash("action_category || '|' || subject_id || '|' || cast(evidence_date as " ~ api.Column.translate_type('string') ~ ")") }} as varchar)
+            as action_id,
+        cast(row_number() over (order by priority_score desc, action_category, subject_id) as integer) as priority,
+        cast(action_category as varchar) as action_category,
+        cast(action_text as varchar) as action_text,
+        cast(expected_impact_eur as double) as expected_impact_eur,
+        cast(expected_impact_low_eur as double) as expected_impact_low_eur,
+        cast(expected_impact_high_eur as double) as expected_impact_high_eur,
+        cast(evidence as varchar) as evidence,
+        cast(owner as varchar) as owner,
+        cast(subject_id as varchar) as subject_id,
+        cast(evidence_date as date) as evidence_date
+    from unioned
+    where action_text is not null
+)
+
+select * from final

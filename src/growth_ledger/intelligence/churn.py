@@ -1,0 +1,158 @@
+"""Subscriber churn risk: logistic regression, evaluated out of time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import calibration_curve
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+FEATURES = [
+    "tenure_months",
+    "interval_months",
+    "quantity",
+    "mrr_eur",
+    "is_paused",
+    "failed_charges_90d",
+    "successful_charges",
+    "plan_changes_180d",
+    "pauses",
+    "tickets_60d",
+    "issue_tickets_60d",
+    "tickets_to_date",
+    "email_opens_90d",
+    "email_clicks_90d",
+    "web_orders_180d",
+]
+LABEL = "is_churned_next_month"
+
+
+def _model() -> object:
+    return make_pipeline(
+        FunctionTransformer(np.log1p),
+        StandardScaler(),
+        LogisticRegression(C=0.5, max_iter=1000),
+    )
+
+
+def split_out_of_time(
+    snapshots: pd.DataFrame, holdout_months: int = 3
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Holdout = the last labelled months; train = months whose label was known before."""
+    labelled = snapshots[snapshots[LABEL].notna()]
+    months = sorted(labelled["month_start_date"].unique())
+    holdout_start = months[-holdout_months]
+    # A month's label is the next month: leave one month gap so no training
+    # label falls inside the holdout period.
+    train_end = months[-holdout_months - 2]
+    train = labelled[labelled["month_start_date"] <= train_end]
+    holdout = labelled[labelled["month_start_date"] >= holdout_start]
+    return train, holdout
+
+
+def evaluate(snapshots: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
+    """AUC, Brier score, base rate and reliability bins on the out-of-time holdout."""
+    train, holdout = split_out_of_time(snapshots)
+    model = _model().fit(train[FEATURES], train[LABEL].astype(int))
+    predicted = model.predict_proba(holdout[FEATURES])[:, 1]
+    actual = holdout[LABEL].astype(int).to_numpy()
+    context = {
+        "train_start_month": min(train["month_start_date"]),
+        "train_end_month": max(train["month_start_date"]),
+        "holdout_start_month": min(holdout["month_start_date"]),
+        "holdout_end_month": max(holdout["month_start_date"]),
+    }
+    rows = [
+        {"metric": "auc", "bin_number": None, "value": roc_auc_score(actual, predicted)},
+        {"metric": "brier_score", "bin_number": None, "value": brier_score_loss(actual, predicted)},
+        {
+            "metric": "brier_score_base_rate",
+            "bin_number": None,
+            "value": brier_score_loss(actual, np.full(len(actual), train[LABEL].mean())),
+        },
+        {"metric": "holdout_churn_rate", "bin_number": None, "value": actual.mean()},
+    ]
+    for row in rows:
+        row.update(
+            snapshots=len(actual),
+            churned=int(actual.sum()),
+            predicted_churn_rate=None,
+            observed_churn_rate=None,
+        )
+    edges = np.quantile(predicted, np.linspace(0, 1, bins + 1))
+    bin_of = np.clip(np.searchsorted(edges, predicted, side="right") - 1, 0, bins - 1)
+    observed, mean_predicted = calibration_curve(
+        actual, predicted, n_bins=bins, strategy="quantile"
+    )
+    for number in range(bins):
+        members = bin_of == number
+        rows.append(
+            {
+                "metric": "reliability_bin",
+                "bin_number": number + 1,
+                "value": None,
+                "snapshots": int(members.sum()),
+                "churned": int(actual[members].sum()),
+                "predicted_churn_rate": float(mean_predicted[number])
+                if number < len(mean_predicted)
+                else float(predicted[members].mean()),
+                "observed_churn_rate": float(observed[number])
+                if number < len(observed)
+                else float(actual[members].mean()),
+            }
+        )
+    return pd.DataFrame([{**row, **context} for row in rows])
+
+
+def score_latest(snapshots: pd.DataFrame, top_drivers: int = 3) -> pd.DataFrame:
+    """Refit on every labelled month; score the latest month's active subscribers.
+
+    Drivers: the features whose standardised value x coefficient push the
+    subscriber's log-odds up the most.
+    """
+    labelled = snapshots[snapshots[LABEL].notna()]
+    model = _model().fit(labelled[FEATURES], labelled[LABEL].astype(int))
+    latest = snapshots[snapshots["is_latest_month"].astype(bool)].copy()
+    latest["churn_probability"] = model.predict_proba(latest[FEATURES])[:, 1]
+    transformed = model[:-1].transform(latest[FEATURES])
+    contributions = transformed * model[-1].coef_[0]
+    names = np.array(FEATURES)
+    drivers = []
+    for row_contributions in contributions:
+        order = np.argsort(-row_contributions)[:top_drivers]
+        drivers.append(
+            ", ".join(
+                f"{names[i]} (+{row_contributions[i]:.2f})"
+                for i in order
+                if row_contributions[i] > 0
+            )
+            or None
+        )
+    latest["top_drivers"] = drivers
+    latest["expected_mrr_loss_eur"] = latest["churn_probability"] * latest["mrr_eur"]
+    ranks = latest["churn_probability"].rank(pct=True)
+    latest["risk_band"] = np.select([ranks > 0.9, ranks > 0.7], ["high", "medium"], "low")
+    return latest[
+        [
+            "subscription_id",
+            "customer_email_hash",
+            "snapshot_date",
+            "subscription_status",
+            "mrr_eur",
+            "churn_probability",
+            "risk_band",
+            "expected_mrr_loss_eur",
+            "top_drivers",
+            *FEATURES,
+        ]
+    ]
+
+
+def coefficients(snapshots: pd.DataFrame) -> dict[str, float]:
+    """Standardised coefficients of the model fitted on every labelled month."""
+    labelled = snapshots[snapshots[LABEL].notna()]
+    model = _model().fit(labelled[FEATURES], labelled[LABEL].astype(int))
+    return dict(zip(FEATURES, model[-1].coef_[0].round(3), strict=True))
