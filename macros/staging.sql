@@ -133,3 +133,12 @@
 {% macro duckdb__ga4_param(key, value_type) -%}
     list_filter(event_params, lambda param: param.key = '{{ key }}')[1].value.{{ value_type }}_value
 {%- endmacro %}
+
+{#- Query-string value to text: '+' and %XX escapes decoded. -#}
+{% macro url_decode(text) -%}
+    {{ return(adapter.dispatch('url_decode', 'growth_ledger')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__url_decode(text) -%}
+    url_decode(replace({{ text }}, '+', ' '))
+{%- endmacro %}

@@ -23,7 +23,9 @@ final as (
         -- GA4's own session identity; null when consent was denied (no user_pseudo_id).
         case
             when events.user_pseudo_id is not null and events.ga_session_id is not null
-                then events.user_pseudo_id || '.' || cast(events.ga_session_id as {{ api.Column.translate_type('string') }})
+                then events.user_pseudo_id
+                    || '.'
+                    || cast(events.ga_session_id as {{ api.Column.translate_type('string') }})
         end as session_key,
         events.page_location,
         events.page_referrer,
@@ -31,9 +33,9 @@ final as (
         events.engagement_time_msec,
         lower(events.traffic_source) as traffic_source,
         lower(events.traffic_medium) as traffic_medium,
-        events.traffic_campaign,
+        {{ url_decode('events.traffic_campaign') }} as traffic_campaign,
         events.traffic_campaign_id,
-        events.traffic_content,
+        {{ url_decode('events.traffic_content') }} as traffic_content,
         events.gclid,
         events.device_category,
         events.geo_country,
