@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps build report lint clean
+.PHONY: demo test install system-deps build report audience lint clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,6 +25,9 @@ build: install
 
 report: install system-deps
 	$(BIN)/growth-ledger report
+
+audience: install
+	$(BIN)/growth-ledger audience
 
 lint: install
 	$(BIN)/ruff check src tests bench

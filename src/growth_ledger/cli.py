@@ -96,6 +96,22 @@ def report(
 
 
 @app.command()
+def audience(
+    db: DbOption = DEFAULT_DB,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the upload files.")] = Path(
+        "exports/audiences"
+    ),
+) -> None:
+    """Write the reactivation audience as Google Customer Match and Meta upload files."""
+    from growth_ledger.intelligence.audience import export_audiences
+
+    if not db.exists():
+        fail(f"{db} does not exist: run `growth-ledger build` first")
+    for path in export_audiences(db, out):
+        console.print(f"wrote {path}")
+
+
+@app.command()
 def demo(db: DbOption = DEFAULT_DB) -> None:
     """Build the warehouse from the embedded demo data, then the board pack."""
     build(landing=DEMO_LANDING, db=db, full_refresh=False)
