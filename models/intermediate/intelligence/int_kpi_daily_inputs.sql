@@ -1,8 +1,10 @@
 {{ config(materialized='table') }}
 
 {#- Daily additive inputs of the anomaly KPIs, per paid channel and per
-    campaign. Campaigns: platform-reported spend, clicks, conversions and
-    conversion value. Channels: ad spend and clicks of the channel, shop
+    campaign. Campaigns: platform-reported spend and clicks; conversions and
+    revenue recorded by the shop and credited to the campaign by the
+    data-driven attribution model (var intelligence_attribution_model), not
+    the platforms' own claims, which over-count (mart_platform_overclaim). Channels: ad spend and clicks of the channel, shop
     orders and net revenue credited to the channel by last click. Ratios
     (CPC, CPA, conversion rate, ROAS) are computed downstream from these sums. -#}
 with
@@ -19,6 +21,18 @@ ad_performance as (
     from {{ ref('fct_ad_performance_daily') }}
 ),
 
+attributed_conversions as (
+    select
+        conversion_date,
+        campaign_key,
+        attributed_conversions,
+        attributed_revenue_eur
+    from {{ ref('fct_attribution') }}
+    where
+        attribution_model = '{{ var("intelligence_attribution_model", "markov") }}'
+        and campaign_key is not null
+),
+
 orders as (
     select
         order_date,
@@ -28,17 +42,40 @@ orders as (
     from {{ ref('fct_orders') }}
 ),
 
-campaign_days as (
+campaign_ad_days as (
     select
         ad_date as kpi_date,
-        'campaign' as scope_type,
-        campaign_key as scope_id,
+        campaign_key,
         sum(spend_eur) as spend_eur,
-        sum(clicks) as clicks,
-        sum(platform_conversions) as conversions,
-        sum(platform_conversion_value_eur) as revenue_eur
+        sum(clicks) as clicks
     from ad_performance
-    group by 1, 2, 3
+    group by 1, 2
+),
+
+campaign_conversion_days as (
+    select
+        conversion_date as kpi_date,
+        campaign_key,
+        sum(attributed_conversions) as conversions,
+        sum(attributed_revenue_eur) as revenue_eur
+    from attributed_conversions
+    group by 1, 2
+),
+
+campaign_days as (
+    select
+        campaign_ad_days.kpi_date,
+        'campaign' as scope_type,
+        campaign_ad_days.campaign_key as scope_id,
+        campaign_ad_days.spend_eur,
+        campaign_ad_days.clicks,
+        coalesce(campaign_conversion_days.conversions, 0) as conversions,
+        coalesce(campaign_conversion_days.revenue_eur, 0) as revenue_eur
+    from campaign_ad_days
+    left join campaign_conversion_days
+        on
+            campaign_ad_days.kpi_date = campaign_conversion_days.kpi_date
+            and campaign_ad_days.campaign_key = campaign_conversion_days.campaign_key
 ),
 
 channel_ad_days as (
