@@ -72,7 +72,7 @@ ranked as (
         link_source,
         row_number() over (
             partition by user_pseudo_id
-            order by link_strength, evidence_count desc, customer_id
+            order by link_strength asc, evidence_count desc, customer_id asc
         ) as link_rank
     from links
 ),

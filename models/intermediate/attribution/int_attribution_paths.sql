@@ -65,14 +65,15 @@ unconverted_eligible as (
         channel
     from unconverted_capped
     {% if direct_rule != 'keep_direct' -%}
-    where not (is_direct and has_non_direct_touch)
+        where not (is_direct and has_non_direct_touch)
     {%- endif %}
 ),
 
 unconverted_paths as (
     select
         visitor_id,
-        {{ dbt.listagg(measure='channel', delimiter_text="' > '", order_by_clause='order by touched_at, touchpoint_id') }} as channel_path
+        {{ dbt.listagg(measure='channel', delimiter_text="' > '", order_by_clause='order by touched_at, touchpoint_id') }}
+            as channel_path
     from unconverted_eligible
     group by 1
 ),

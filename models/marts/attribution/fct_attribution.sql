@@ -5,7 +5,8 @@
     Conversions with no touchpoint (no tracked visit in the window: consent
     gaps, other devices, orders placed outside the web) get one row per model
     with channel '(unattributed)' and the whole conversion, so no revenue is
-    ever dropped. -#}
+    ever dropped. Shares are double precision (dbt.type_float() is a 4-byte
+    REAL on DuckDB, too coarse for shares). -#}
 {%- set money_type = 'decimal(18, 2)' -%}
 {%- set string_type = dbt.type_string() -%}
 {%- set models = ['first_touch', 'last_touch', 'last_non_direct', 'linear', 'time_decay', 'position_based', 'markov', 'shapley'] -%}
@@ -76,9 +77,9 @@ credits as (
 
 attribution_models as (
     {% for attribution_model in models -%}
-    select '{{ attribution_model }}' as attribution_model
-    {% if not loop.last %}union all
-    {% endif %}
+        select '{{ attribution_model }}' as attribution_model
+        {% if not loop.last %}union all
+        {% endif %}
     {%- endfor %}
 ),
 
@@ -155,39 +156,41 @@ rounded as (
     from enriched
 ),
 
+-- What the other touches of the conversion already took, for the remainder.
+rounded_totals as (
+    select
+        *,
+        sum(rounded_revenue_eur) over (partition by attribution_model, conversion_id)
+        - rounded_revenue_eur as others_revenue_eur,
+        sum(rounded_gross_margin_eur) over (partition by attribution_model, conversion_id)
+        - rounded_gross_margin_eur as others_gross_margin_eur,
+        sum(rounded_contribution_margin_eur) over (partition by attribution_model, conversion_id)
+        - rounded_contribution_margin_eur as others_contribution_margin_eur
+    from rounded
+),
+
 allocated as (
     select
         *,
         case
-            when remainder_rank = 1
-                then revenue_eur - (
-                    sum(rounded_revenue_eur) over (partition by attribution_model, conversion_id)
-                    - rounded_revenue_eur
-                )
+            when remainder_rank = 1 then revenue_eur - others_revenue_eur
             else rounded_revenue_eur
         end as attributed_revenue_eur,
         case
-            when remainder_rank = 1
-                then gross_margin_eur - (
-                    sum(rounded_gross_margin_eur) over (partition by attribution_model, conversion_id)
-                    - rounded_gross_margin_eur
-                )
+            when remainder_rank = 1 then gross_margin_eur - others_gross_margin_eur
             else rounded_gross_margin_eur
         end as attributed_gross_margin_eur,
         case
-            when remainder_rank = 1
-                then contribution_margin_eur - (
-                    sum(rounded_contribution_margin_eur) over (partition by attribution_model, conversion_id)
-                    - rounded_contribution_margin_eur
-                )
+            when remainder_rank = 1 then contribution_margin_eur - others_contribution_margin_eur
             else rounded_contribution_margin_eur
         end as attributed_contribution_margin_eur
-    from rounded
+    from rounded_totals
 ),
 
 final as (
     select
-        {{ dbt.hash(dbt.concat(['attribution_model', "'|'", 'conversion_id', "'|'", "coalesce(touchpoint_id, '(unattributed)')"])) }} as attribution_id,
+        {{ dbt.hash(dbt.concat(['attribution_model', "'|'", 'conversion_id', "'|'", "coalesce(touchpoint_id, '(unattributed)')"])) }}
+            as attribution_id,
         attribution_model,
         conversion_id,
         conversion_type,

@@ -43,9 +43,9 @@ campaigns as (
 
 attribution_models as (
     {% for attribution_model in models -%}
-    select '{{ attribution_model }}' as attribution_model
-    {% if not loop.last %}union all
-    {% endif %}
+        select '{{ attribution_model }}' as attribution_model
+        {% if not loop.last %}union all
+        {% endif %}
     {%- endfor %}
 ),
 
