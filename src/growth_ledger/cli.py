@@ -43,7 +43,8 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 42,
 ) -> None:
     """Write a realistic, deterministic set of raw exports of every source."""
-    from growth_ledger.generate import SCALES, generate as run_generate
+    from growth_ledger.generate import SCALES
+    from growth_ledger.generate import generate as run_generate
 
     try:
         scale_value: str | float = scale if scale in SCALES else float(scale)
@@ -64,7 +65,8 @@ def build(
     ] = False,
 ) -> None:
     """Run `dbt build` (seeds, models, tests) on the landing folder."""
-    from growth_ledger.build import BuildError, build as run_build
+    from growth_ledger.build import BuildError
+    from growth_ledger.build import build as run_build
 
     started = time.perf_counter()
     try:
@@ -92,7 +94,9 @@ def report(
     except ReportError as error:
         fail(str(error))
         return
-    console.print(f"[green]board pack[/] {result.site_dir}" + (f", {result.pdf_path}" if pdf else ""))
+    console.print(
+        f"[green]board pack[/] {result.site_dir}" + (f", {result.pdf_path}" if pdf else "")
+    )
 
 
 @app.command()

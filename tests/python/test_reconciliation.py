@@ -40,8 +40,9 @@ def compare(expected: pd.DataFrame, actual: pd.DataFrame, keys: list[str], value
     assert off.empty, f"{len(off)} {value} values differ by a cent or more:\n{off.head(10)}"
 
 
-def test_spend_per_platform_per_day_in_staging(warehouse: duckdb.DuckDBPyConnection,
-                                               raw_spend: pd.DataFrame) -> None:
+def test_spend_per_platform_per_day_in_staging(
+    warehouse: duckdb.DuckDBPyConnection, raw_spend: pd.DataFrame
+) -> None:
     staged = warehouse.sql(
         f"select platform, ad_date, sum(spend) as spend, sum(spend_eur) as spend_eur "
         f"from ({STAGED_SPEND}) group by all"
@@ -52,8 +53,9 @@ def test_spend_per_platform_per_day_in_staging(warehouse: duckdb.DuckDBPyConnect
     compare(raw_spend, staged, ["platform", "ad_date"], "spend_eur")
 
 
-def test_spend_per_platform_per_day_in_mart(warehouse: duckdb.DuckDBPyConnection,
-                                            raw_spend: pd.DataFrame) -> None:
+def test_spend_per_platform_per_day_in_mart(
+    warehouse: duckdb.DuckDBPyConnection, raw_spend: pd.DataFrame
+) -> None:
     mart = warehouse.sql(
         "select platform, ad_date, sum(spend_eur) as spend_eur "
         "from marts.fct_ad_performance_daily group by all"
@@ -62,8 +64,9 @@ def test_spend_per_platform_per_day_in_mart(warehouse: duckdb.DuckDBPyConnection
     compare(raw_spend.drop(columns="spend"), mart, ["platform", "ad_date"], "spend_eur")
 
 
-def test_order_totals_per_day(warehouse: duckdb.DuckDBPyConnection,
-                              raw_orders: pd.DataFrame) -> None:
+def test_order_totals_per_day(
+    warehouse: duckdb.DuckDBPyConnection, raw_orders: pd.DataFrame
+) -> None:
     staged = warehouse.sql(
         "select order_date, sum(total_price_eur) as total_price_eur, count(*) as orders "
         "from staging.stg_shop__orders group by all"
@@ -76,21 +79,28 @@ def test_order_totals_per_day(warehouse: duckdb.DuckDBPyConnection,
     compare(expected, staged, ["order_date"], "orders")
 
 
-def test_every_raw_row_is_staged_or_quarantined(warehouse: duckdb.DuckDBPyConnection,
-                                                demo_landing: Path) -> None:
+def test_every_raw_row_is_staged_or_quarantined(
+    warehouse: duckdb.DuckDBPyConnection, demo_landing: Path
+) -> None:
     manifest = json.loads((demo_landing / "_truth" / "manifest.json").read_text())
-    reconciliation = warehouse.sql(
-        "select source_name || '/' || entity as entity, raw_rows, staged_rows, quarantined_rows "
-        "from marts.mart_source_reconciliation"
-    ).df().set_index("entity")
+    reconciliation = (
+        warehouse.sql(
+            "select source_name || '/' || entity as entity, raw_rows, staged_rows, "
+            "quarantined_rows "
+            "from marts.mart_source_reconciliation"
+        )
+        .df()
+        .set_index("entity")
+    )
     for entity, raw_rows in manifest["rows_per_entity"].items():
         row = reconciliation.loc[entity]
         assert row.raw_rows == raw_rows, f"{entity}: read {row.raw_rows} of {raw_rows} raw rows"
         assert row.staged_rows + row.quarantined_rows == raw_rows, entity
 
 
-def test_planted_defects_are_quarantined(warehouse: duckdb.DuckDBPyConnection,
-                                         demo_landing: Path) -> None:
+def test_planted_defects_are_quarantined(
+    warehouse: duckdb.DuckDBPyConnection, demo_landing: Path
+) -> None:
     manifest = json.loads((demo_landing / "_truth" / "manifest.json").read_text())
     quarantined = warehouse.sql(
         "select source_name, entity, source_file, quarantine_reason, raw_values "
@@ -109,11 +119,15 @@ def test_planted_defects_are_quarantined(warehouse: duckdb.DuckDBPyConnection,
         else:
             # The defect's own column holds the bad value, not the key's original one.
             expected = [
-                str(value) for field, value in defect["key"].items() if field != defect.get("column")
+                str(value)
+                for field, value in defect["key"].items()
+                if field != defect.get("column")
             ]
             if defect.get("bad_value") not in (None, ""):
                 expected.append(str(defect["bad_value"]))
-            hits = in_file[in_file.raw_values.apply(lambda raw: all(v in raw for v in expected))]
+            hits = in_file[
+                in_file.raw_values.apply(lambda raw, values=expected: all(v in raw for v in values))
+            ]
         if defect["kind"] == "duplicate":
             hits = hits[hits.quarantine_reason == "duplicate row in the same extract"]
         assert len(hits) >= 1, f"planted defect not quarantined: {defect}"
