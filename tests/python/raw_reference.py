@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 EXTRACT_PATTERN = re.compile(r"_(\d{8}T\d{6})Z\.[a-z]+$")
@@ -105,13 +106,15 @@ def _latest_per_key(rows: list[dict], key_fields: tuple[str, ...]) -> list[dict]
     return list(latest.values())
 
 
-def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
-    """Spend per platform and day in account currency and EUR, from the raw files."""
+def ad_rows_latest(landing: Path) -> pd.DataFrame:
+    """One row per platform, ad and day (latest valid extract), with its campaign
+    id and name and the spend in account currency and in EUR."""
     rates = fx_rates_daily(landing)
     rows: list[dict] = []
 
     def accept(platform: str, stamp: datetime, day: date | None, currency: str,
-               spend: float | None, ids: tuple, numbers: tuple) -> None:
+               spend: float | None, ids: tuple, numbers: tuple,
+               campaign: tuple[object, object] = (None, None)) -> None:
         currency = currency.strip().upper()
         if day is None or spend is None or not _valid_ids(*ids) or day > stamp.date():
             return
@@ -119,6 +122,7 @@ def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
             return
         rows.append({
             "platform": platform, "ad_date": day, "key": ids, "extracted_at": stamp,
+            "campaign_id": str(campaign[0]), "campaign_name": str(campaign[1] or ""),
             "spend": spend, "spend_eur": spend / rates[(day, currency)],
         })
 
@@ -131,6 +135,7 @@ def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
             (row["customer.id"], row["campaign.id"], row["ad_group.id"], row["ad_group_ad.ad.id"]),
             (to_number(row["metrics.impressions"]), to_number(row["metrics.clicks"]),
              to_number(row["metrics.conversions"]), to_number(row["metrics.conversions_value"])),
+            (row["campaign.id"], row["campaign.name"]),
         )
     for stamp, record in read_jsonl_folder(landing / "meta_ads" / "ads_insights"):
         accept(
@@ -139,6 +144,7 @@ def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
             (record.get("account_id"), record.get("campaign_id"), record.get("adset_id"),
              record.get("ad_id")),
             (to_number(record.get("impressions")), to_number(record.get("clicks"))),
+            (record.get("campaign_id"), record.get("campaign_name")),
         )
     tiktok = read_csv_folder(landing / "tiktok_ads" / "ad_report")
     for row in tiktok.to_dict("records"):
@@ -147,6 +153,7 @@ def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
             to_number(row["spend"]), (row["advertiser_id"], row["ad_id"]),
             (to_number(row["impressions"]), to_number(row["clicks"]),
              to_number(row["complete_payment"]), to_number(row["total_complete_payment_rate"])),
+            (row["campaign_id"], row["campaign_name"]),
         )
     linkedin = read_csv_folder(landing / "linkedin_ads" / "ad_analytics")
     for row in linkedin.to_dict("records"):
@@ -158,6 +165,7 @@ def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
             (to_number(row["impressions"]), to_number(row["clicks"]),
              to_number(row["external_website_conversions"]),
              to_number(row["conversion_value_in_local_currency"])),
+            (row["campaign_urn"].rsplit(":", 1)[-1], row["campaign_name"]),
         )
     latest = [
         row
@@ -166,7 +174,12 @@ def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
             [r for r in rows if r["platform"] == platform], ("ad_date", "key")
         )
     ]
-    frame = pd.DataFrame(latest)
+    return pd.DataFrame(latest)
+
+
+def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
+    """Spend per platform and day in account currency and EUR, from the raw files."""
+    frame = ad_rows_latest(landing)
     return frame.groupby(["platform", "ad_date"], as_index=False)[["spend", "spend_eur"]].sum()
 
 
@@ -202,3 +215,339 @@ def orders_latest(landing: Path) -> pd.DataFrame:
             "total_price_eur": total / rates[(order_day, currency)],
         })
     return pd.DataFrame(_latest_per_key(rows, ("order_id",)))
+
+
+# --- Marketing channels, from the editable seeds (configuration, not SQL) ---------------------
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _seed(name: str) -> pd.DataFrame:
+    return pd.read_csv(SEEDS / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+class ChannelRules:
+    """seed channel_grouping_rules: the first rule by priority whose (case-insensitive
+    where the pattern says so) regular expressions match source, medium and campaign
+    (an empty pattern matches anything) and, if it requires one, a Google click id."""
+
+    def __init__(self) -> None:
+        rules = _seed("channel_grouping_rules")
+        rules["priority"] = rules["priority"].astype(int)
+        self.rules = [
+            (
+                [re.compile(p) if p else None
+                 for p in (rule.source_pattern, rule.medium_pattern, rule.campaign_pattern)],
+                rule.requires_gclid.strip().lower() == "true",
+                rule.channel,
+            )
+            for rule in rules.sort_values("priority").itertuples()
+        ]
+        self._cache: dict[tuple, str] = {}
+
+    def classify(self, source: object, medium: object, campaign: object, has_gclid: bool) -> str:
+        values = tuple("" if v is None or v != v else str(v) for v in (source, medium, campaign))
+        key = (*values, bool(has_gclid))
+        if key not in self._cache:
+            self._cache[key] = "unmapped"
+            for patterns, requires_gclid, channel in self.rules:
+                if requires_gclid and not has_gclid:
+                    continue
+                if all(p is None or p.search(v) for p, v in zip(patterns, values, strict=True)):
+                    self._cache[key] = channel
+                    break
+        return self._cache[key]
+
+
+CAMPAIGN_NAME = re.compile(
+    r"^([a-z]{2})_([a-z]+)_(tofu|mofu|bofu)_([a-z]+)_(.*)$", re.IGNORECASE | re.DOTALL
+)
+
+
+def campaign_channels(ads: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(platform, campaign_id) -> channel: an override cell, else the naming convention
+    <MARKET>_<CHANNEL>_<FUNNEL>_<PRODUCTLINE>_<text> with a channel code listed for the
+    platform (a free-text pattern row first), else the platform's default channel.
+    The name is the campaign's name on its latest reported day."""
+    codes = _seed("campaign_channel_codes")
+    overrides = _seed("campaign_taxonomy_overrides")
+    defaults = _seed("ad_platforms").set_index("platform")["default_channel"].to_dict()
+    override = {
+        (row.platform, row.campaign_id): row.channel
+        for row in overrides.itertuples() if row.channel.strip()
+    }
+    latest = ads.sort_values("ad_date").groupby(["platform", "campaign_id"]).tail(1)
+    channels: dict[tuple[str, str], str] = {}
+    for row in latest.itertuples():
+        channel = defaults[row.platform]
+        match = CAMPAIGN_NAME.match(row.campaign_name.strip())
+        if match:
+            candidates = codes[
+                (codes.platform == row.platform)
+                & (codes.channel_code.str.upper() == match.group(2).upper())
+            ]
+            with_pattern = [c for c in candidates.itertuples() if c.free_text_pattern
+                            and re.search(c.free_text_pattern, match.group(5))]
+            without = [c for c in candidates.itertuples() if not c.free_text_pattern]
+            if with_pattern or without:
+                channel = (with_pattern or without)[0].channel
+        channels[(row.platform, row.campaign_id)] = override.get(
+            (row.platform, row.campaign_id), channel
+        )
+    return channels
+
+
+def ad_spend_by_channel_month(landing: Path) -> pd.DataFrame:
+    """Ad spend in EUR per month (first day) and channel of the campaign."""
+    ads = ad_rows_latest(landing)
+    channels = campaign_channels(ads)
+    keys = zip(ads["platform"], ads["campaign_id"], strict=True)
+    ads["channel"] = [channels[key] for key in keys]
+    ads["month_start_date"] = ads["ad_date"].map(lambda d: d.replace(day=1))
+    return ads.groupby(["month_start_date", "channel"], as_index=False)["spend_eur"].sum()
+
+
+# --- GA4: the channel of the session that carried each purchase ------------------------------
+
+def _ga4_purchase_session_events(landing: Path) -> pd.DataFrame:
+    """The events of the GA4 sessions that hold a purchase, from the latest export of each
+    event_date. A session is user_pseudo_id + '.' + ga_session_id (none without consent).
+    Traffic fields come from collected_traffic_source, else the event's source / medium /
+    campaign / gclid params (source and medium lowercased); the transaction id from
+    ecommerce, else the transaction_id param. Arrow until the few sessions are picked."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    columns = ["event_date", "event_timestamp", "event_name", "event_params",
+               "user_pseudo_id", "collected_traffic_source", "ecommerce"]
+    latest: dict[str, tuple[datetime, object]] = {}
+    for path in sorted((landing / "ga4" / "events").glob("*.parquet")):
+        stamp = extracted_at(path)
+        table = pq.read_table(path, columns=columns)
+        for day in pc.unique(table["event_date"]).to_pylist():
+            if day not in latest or stamp >= latest[day][0]:
+                latest[day] = (stamp, table.filter(pc.equal(table["event_date"], day)))
+    table = pa.concat_tables([table for _, table in latest.values()]).combine_chunks()
+
+    def params(table: pa.Table, key: str, kind: str) -> pa.Array:
+        """The value of one event param per event (null when absent; first if repeated)."""
+        lists = table["event_params"].combine_chunks()
+        flat = pc.list_flatten(lists)
+        parents = pc.list_parent_indices(lists)
+        hits = pc.equal(flat.field("key"), key)
+        rows = pc.filter(parents, hits).to_numpy()
+        values = pc.filter(flat.field("value").field(kind), hits)
+        rows, first = np.unique(rows, return_index=True)
+        position = np.full(table.num_rows, -1, dtype=np.int64)
+        position[rows] = first
+        return pc.take(values, pa.array(position, mask=position < 0))
+
+    session_id = pc.cast(params(table, "ga_session_id", "int_value"), pa.string())
+    session_key = pc.binary_join_element_wise(table["user_pseudo_id"], session_id, ".")
+    transaction_id = pc.coalesce(table["ecommerce"].combine_chunks().field("transaction_id"),
+                                 params(table, "transaction_id", "string_value"))
+    is_purchase = pc.and_(pc.equal(table["event_name"], "purchase"),
+                          pc.is_valid(transaction_id))
+    purchase_sessions = pc.unique(pc.drop_null(pc.filter(session_key, is_purchase)))
+    keep = pc.fill_null(pc.is_in(session_key, value_set=purchase_sessions), False)
+    table = table.append_column("session_key", session_key).append_column(
+        "transaction_id", transaction_id
+    ).filter(keep)
+
+    traffic = table["collected_traffic_source"].combine_chunks()
+    events = pa.table({
+        "session_key": table["session_key"],
+        "event_at": table["event_timestamp"],
+        "event_name": table["event_name"],
+        "transaction_id": table["transaction_id"],
+        "source": pc.utf8_lower(pc.coalesce(traffic.field("manual_source"),
+                                            params(table, "source", "string_value"))),
+        "medium": pc.utf8_lower(pc.coalesce(traffic.field("manual_medium"),
+                                            params(table, "medium", "string_value"))),
+        "campaign": pc.coalesce(traffic.field("manual_campaign_name"),
+                                params(table, "campaign", "string_value")),
+        "gclid": pc.coalesce(traffic.field("gclid"), params(table, "gclid", "string_value")),
+    })
+    return events.to_pandas()
+
+
+def ga4_purchase_channels(landing: Path, rules: ChannelRules) -> dict[str, str]:
+    """Order name (GA4 transaction_id) -> channel of the session of its first purchase event.
+
+    A session's source, medium, campaign and gclid are each its first non-null value by
+    event time; consent-less events (no user_pseudo_id) have no session and no channel."""
+    events = _ga4_purchase_session_events(landing).sort_values(
+        ["session_key", "event_at"], kind="stable"
+    )
+    firsts = events.groupby("session_key")[["source", "medium", "campaign", "gclid"]].first()
+    session_channel = {
+        key: rules.classify(source, medium, campaign, isinstance(gclid, str))
+        for key, source, medium, campaign, gclid in zip(
+            firsts.index, firsts["source"], firsts["medium"], firsts["campaign"], firsts["gclid"],
+            strict=True,
+        )
+    }
+    purchases = events[(events["event_name"] == "purchase") & events["transaction_id"].notna()]
+    first_purchase = purchases.sort_values("event_at", kind="stable").drop_duplicates(
+        "transaction_id"
+    )
+    return {
+        str(transaction): session_channel[key]
+        for transaction, key in zip(
+            first_purchase["transaction_id"], first_purchase["session_key"], strict=True
+        )
+    }
+
+
+# --- Shop orders: net revenue, COGS and gross margin per order ------------------------------
+
+def _landing_tags(landing_site: object) -> tuple[str, str, str, bool]:
+    from urllib.parse import parse_qs, urlsplit
+
+    if not isinstance(landing_site, str) or "?" not in landing_site:
+        return "", "", "", False
+    query = parse_qs(urlsplit(landing_site).query, keep_blank_values=True)
+
+    def first(name: str) -> str:
+        return query.get(name, [""])[0]
+
+    return first("utm_source"), first("utm_medium"), first("utm_campaign"), bool(first("gclid"))
+
+
+def _product_costs(landing: Path) -> dict[str, list[tuple[date, float]]]:
+    """sku -> [(valid_from, unit cost EUR)] sorted; a cost is valid until the next row."""
+    rates = fx_rates_daily(landing)
+    raw = read_csv_folder(landing / "catalog" / "product_costs")
+    latest: dict[tuple[str, date], tuple[datetime, float]] = {}
+    for row in raw.itertuples():
+        day, cost = to_date(row.valid_from), to_number(row.unit_cost)
+        currency = str(row.currency).strip().upper()
+        sku = str(row.sku).strip()
+        if day is None or cost is None or not sku:
+            continue
+        rate = 1.0 if currency == "EUR" else rates.get((day, currency))
+        if rate is None:
+            continue
+        if (sku, day) not in latest or row.file_extracted_at >= latest[(sku, day)][0]:
+            latest[(sku, day)] = (row.file_extracted_at, cost / rate)
+    costs: dict[str, list[tuple[date, float]]] = {}
+    for (sku, day), (_, cost) in sorted(latest.items()):
+        costs.setdefault(sku, []).append((day, cost))
+    return costs
+
+
+def _cost_on(costs: dict[str, list[tuple[date, float]]], sku: str, day: date) -> float:
+    valid = [cost for valid_from, cost in costs.get(sku, []) if valid_from <= day]
+    return valid[-1] if valid else 0.0
+
+
+def orders_with_margin(landing: Path) -> pd.DataFrame:
+    """One row per shop order (latest valid extract, as orders_latest) with its finance
+    figures in EUR, per the documented rules: tax-exclusive net sales (EU/GB prices include
+    VAT, the line's tax is removed; US prices exclude it), shipping (untaxed), refunds
+    excluding tax at the refund day's rate, COGS from the cost valid on the order date,
+    everything 0 for cancelled orders; and its last-click channel (the GA4 session of the
+    purchase, else the landing_site tags, else the 'direct' rule)."""
+    rates = fx_rates_daily(landing)
+    latest = orders_latest(landing)
+    wanted = {(row.order_id, row.extracted_at) for row in latest.itertuples()}
+    countries = _seed("countries").set_index("country_code")["prices_include_tax"]
+    includes_tax = {code: value.strip().lower() == "true" for code, value in countries.items()}
+    costs = _product_costs(landing)
+    rules = ChannelRules()
+    ga4_channels = ga4_purchase_channels(landing, rules)
+
+    def money(value: object) -> float:
+        number = to_number(value)
+        return number if number is not None else 0.0
+
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for stamp, record in read_jsonl_folder(landing / "shop" / "orders"):
+        order_id = str(record.get("id"))
+        if (order_id, stamp) not in wanted or order_id in seen:
+            continue
+        seen.add(order_id)
+        created = pd.Timestamp(record["created_at"])
+        order_day = created.tz_convert("Europe/Paris").date()
+        currency = str(record["currency"]).upper()
+        rate = rates[(order_day, currency)]
+        country = str((record.get("shipping_address") or {}).get("country_code") or "").upper()
+        vat_inclusive = includes_tax.get(country, False)
+        cancelled = record.get("cancelled_at") not in (None, "")
+        net_sales = refunds_eur = cogs_eur = 0.0
+        refund_lines: dict[str, list[tuple[float, float]]] = {}
+        for refund in record.get("refunds") or []:
+            refund_day = pd.Timestamp(refund["created_at"]).tz_convert("Europe/Paris").date()
+            for line in refund.get("refund_line_items") or []:
+                refund_lines.setdefault(str(line.get("line_item_id")), []).append(
+                    (money(line.get("subtotal")), rates[(refund_day, currency)])
+                )
+        for item in record["line_items"]:
+            quantity = int(money(item.get("quantity")))
+            line_price = money(item.get("price")) * quantity
+            discount = money(item.get("total_discount"))
+            tax = sum(money(tax_line.get("price")) for tax_line in item.get("tax_lines") or [])
+            line_net = line_price - discount - tax if vat_inclusive else line_price - discount
+            charged = line_price - discount if vat_inclusive else line_net + tax
+            share = line_net / charged if charged else 0.0
+            net_sales += line_net
+            refunds_eur += sum(subtotal * share / refund_rate
+                               for subtotal, refund_rate in refund_lines.get(str(item["id"]), []))
+            cogs_eur += quantity * _cost_on(costs, str(item.get("sku")), order_day)
+        shipping = sum(money(line.get("price")) for line in record.get("shipping_lines") or [])
+        channel = ga4_channels.get(str(record.get("name")))
+        if channel is None:
+            channel = rules.classify(*_landing_tags(record.get("landing_site")))
+        factor = 0.0 if cancelled else 1.0
+        net_revenue_eur = factor * ((net_sales + shipping) / rate - refunds_eur)
+        rows.append({
+            "order_id": order_id, "order_name": record.get("name"), "order_date": order_day,
+            "month_start_date": order_day.replace(day=1), "currency": currency,
+            "source_name": record.get("source_name"), "is_cancelled": cancelled,
+            "channel": channel,
+            "net_sales_eur": factor * net_sales / rate,
+            "shipping_revenue_eur": factor * shipping / rate,
+            "refunds_eur": factor * refunds_eur,
+            "net_revenue_eur": net_revenue_eur,
+            "cogs_eur": factor * cogs_eur,
+            "gross_margin_eur": net_revenue_eur - factor * cogs_eur,
+        })
+    return pd.DataFrame(rows)
+
+
+# --- Stores: POS daily summaries -----------------------------------------------------------
+
+def store_sales_daily(landing: Path) -> pd.DataFrame:
+    """One row per store and day (latest valid extract): net revenue excluding VAT (the
+    country's standard rate removed where shelf prices include it) and COGS, in EUR."""
+    rates = fx_rates_daily(landing)
+    countries = _seed("countries").set_index("country_code")
+    raw = read_csv_folder(landing / "stores" / "sales")
+    rows: list[dict] = []
+    for row in raw.to_dict("records"):
+        day = to_date(row["date"])
+        currency = str(row["currency"]).strip().upper()
+        numbers = [to_number(row[c]) for c in ("transactions", "gross_sales", "discounts",
+                                                "returns", "cogs")]
+        try:
+            net_sales = float(row["net_sales"])
+        except ValueError:
+            continue
+        country = str(row["country_code"]).strip().upper()
+        if (day is None or not _valid_ids(row["store_id"]) or any(n is None for n in numbers)
+                or (day, currency) not in rates or country not in countries.index):
+            continue
+        rate = rates[(day, currency)]
+        vat = (float(countries.loc[country, "standard_tax_rate"])
+               if countries.loc[country, "prices_include_tax"].lower() == "true" else 0.0)
+        net_revenue_eur = net_sales / rate / (1 + vat)
+        cogs_eur = numbers[-1] / rate
+        rows.append({
+            "key": (day, row["store_id"]), "extracted_at": row["file_extracted_at"],
+            "sales_date": day, "month_start_date": day.replace(day=1), "store_id": row["store_id"],
+            "net_revenue_eur": net_revenue_eur, "cogs_eur": cogs_eur,
+            "gross_margin_eur": net_revenue_eur - cogs_eur,
+        })
+    return pd.DataFrame(_latest_per_key(rows, ("key",))).drop(columns=["key"])

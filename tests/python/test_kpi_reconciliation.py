@@ -1,0 +1,188 @@
+"""mart_kpi_monthly's money equals an independent read of the raw files, to the cent.
+
+The expected figures come from raw_reference (plain pandas / pyarrow over data/demo and
+the configuration seeds), never from the project's SQL:
+
+- marketing spend: ad rows (latest extract per ad and day) in EUR at the day's ECB rate,
+  per channel of the campaign (override seed, naming convention
+  <MARKET>_<CHANNEL>_<FUNNEL>_..., or the platform's default channel);
+- web net revenue: tax-exclusive net sales + shipping - refunds (excluding tax, at the
+  refund day's rate) of every shop order (web and subscription renewals), 0 if cancelled;
+  COGS from the product cost valid on the order date; per last-click channel: the GA4
+  session of the purchase, else the landing_site tags, else the 'direct' rule;
+- store net revenue: POS net sales without the country's VAT, COGS from the POS, under
+  retail_store;
+- ROAS = net revenue / spend (null without spend), all-channels row from the sums.
+"""
+
+import math
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from raw_reference import ad_spend_by_channel_month, orders_with_margin, store_sales_daily
+
+CENT = 0.005
+ROAS_RELATIVE = 1e-6
+KEYS = ["month_start_date", "channel"]
+MONEY = ["marketing_spend_eur", "net_revenue_eur", "gross_margin_eur"]
+
+
+@pytest.fixture(scope="module")
+def raw_orders(demo_landing: Path) -> pd.DataFrame:
+    return orders_with_margin(demo_landing)
+
+
+@pytest.fixture(scope="module")
+def expected_monthly(demo_landing: Path, raw_orders: pd.DataFrame) -> pd.DataFrame:
+    """Per month and channel (plus the all_channels rows): spend, net revenue, gross margin
+    and ROAS from the raw files."""
+    spend = ad_spend_by_channel_month(demo_landing).rename(
+        columns={"spend_eur": "marketing_spend_eur"}
+    )
+    web = raw_orders.groupby(KEYS, as_index=False)[["net_revenue_eur", "gross_margin_eur"]].sum()
+    stores = store_sales_daily(demo_landing).groupby("month_start_date", as_index=False)[
+        ["net_revenue_eur", "gross_margin_eur"]
+    ].sum()
+    stores["channel"] = "retail_store"
+    revenue = pd.concat([web, stores]).groupby(KEYS, as_index=False).sum()
+    per_channel = spend.merge(revenue, on=KEYS, how="outer").fillna(0.0)
+    all_channels = per_channel.groupby("month_start_date", as_index=False)[MONEY].sum()
+    all_channels["channel"] = "all_channels"
+    expected = pd.concat([per_channel, all_channels], ignore_index=True)
+    expected["roas"] = [
+        revenue / spend if spend else math.nan
+        for revenue, spend in zip(
+            expected["net_revenue_eur"], expected["marketing_spend_eur"], strict=True
+        )
+    ]
+    return expected
+
+
+@pytest.fixture()
+def mart_monthly(warehouse: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    mart = warehouse.sql(
+        "select month_start_date, channel, "
+        "cast(marketing_spend_eur as double) as marketing_spend_eur, "
+        "cast(net_revenue_eur as double) as net_revenue_eur, "
+        "cast(gross_margin_eur as double) as gross_margin_eur, roas "
+        "from marts.mart_kpi_monthly"
+    ).df()
+    mart["month_start_date"] = pd.to_datetime(mart["month_start_date"]).dt.date
+    return mart
+
+
+def merged(expected: pd.DataFrame, mart: pd.DataFrame, all_channels: bool) -> pd.DataFrame:
+    """Expected and mart rows side by side. Every expected row must be in the mart; a mart
+    row with no raw activity (a channel with nothing that month) must hold zeros."""
+    expected = expected[(expected["channel"] == "all_channels") == all_channels]
+    mart = mart[(mart["channel"] == "all_channels") == all_channels]
+    rows = expected.merge(mart, on=KEYS, how="outer", suffixes=("_raw", "_warehouse"),
+                          indicator=True)
+    only_raw = rows[rows["_merge"] == "left_only"]
+    assert only_raw.empty, (
+        f"months/channels with raw activity missing from the mart:\n{only_raw[KEYS].to_string()}"
+    )
+    for column in MONEY:
+        rows[f"{column}_raw"] = rows[f"{column}_raw"].fillna(0.0)
+    return rows
+
+
+def assert_cents(rows: pd.DataFrame, column: str) -> None:
+    rows = rows.assign(
+        difference=(rows[f"{column}_raw"] - rows[f"{column}_warehouse"].fillna(math.inf)).abs()
+    )
+    off = rows[rows["difference"] >= CENT]
+    assert off.empty, (
+        f"{len(off)} mart_kpi_monthly {column} values differ from the raw files by a cent or "
+        f"more:\n{off[[*KEYS, f'{column}_raw', f'{column}_warehouse', 'difference']].to_string()}"
+    )
+
+
+def assert_roas(rows: pd.DataFrame) -> None:
+    bad = []
+    for row in rows.itertuples():
+        raw, mart = row.roas_raw, row.roas_warehouse
+        if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+            if not pd.isna(mart):
+                bad.append((row.month_start_date, row.channel, raw, mart))
+        elif pd.isna(mart) or abs(raw - mart) > ROAS_RELATIVE * abs(raw):
+            bad.append((row.month_start_date, row.channel, raw, mart))
+    assert not bad, "ROAS differs (month, channel, raw, mart):\n" + "\n".join(map(str, bad))
+
+
+def test_the_reference_covers_every_month_and_paid_channel(
+    expected_monthly: pd.DataFrame, mart_monthly: pd.DataFrame
+) -> None:
+    """Guard against a vacuous comparison: 13 months, spend in the paid channels, revenue
+    in both web and store channels."""
+    assert expected_monthly["month_start_date"].nunique() == 13
+    assert set(mart_monthly["month_start_date"]) == set(expected_monthly["month_start_date"])
+    spend = expected_monthly[expected_monthly["marketing_spend_eur"] > 0]
+    assert set(spend["channel"]) >= {"paid_search", "paid_shopping", "paid_social"}
+    revenue = expected_monthly[expected_monthly["net_revenue_eur"] > 0]
+    assert set(revenue["channel"]) >= {"direct", "paid_search", "organic_search", "retail_store"}
+
+
+def test_marketing_spend_per_month_and_channel(
+    expected_monthly: pd.DataFrame, mart_monthly: pd.DataFrame
+) -> None:
+    assert_cents(merged(expected_monthly, mart_monthly, all_channels=False), "marketing_spend_eur")
+
+
+def test_marketing_spend_all_channels(
+    expected_monthly: pd.DataFrame, mart_monthly: pd.DataFrame
+) -> None:
+    assert_cents(merged(expected_monthly, mart_monthly, all_channels=True), "marketing_spend_eur")
+
+
+def test_net_revenue_and_gross_margin_all_channels(
+    expected_monthly: pd.DataFrame, mart_monthly: pd.DataFrame
+) -> None:
+    rows = merged(expected_monthly, mart_monthly, all_channels=True)
+    assert_cents(rows, "net_revenue_eur")
+    assert_cents(rows, "gross_margin_eur")
+
+
+def test_net_revenue_and_gross_margin_per_month_and_channel(
+    expected_monthly: pd.DataFrame, mart_monthly: pd.DataFrame
+) -> None:
+    rows = merged(expected_monthly, mart_monthly, all_channels=False)
+    assert_cents(rows, "net_revenue_eur")
+    assert_cents(rows, "gross_margin_eur")
+
+
+def test_roas_per_month_and_channel_and_all_channels(
+    expected_monthly: pd.DataFrame, mart_monthly: pd.DataFrame
+) -> None:
+    assert_roas(merged(expected_monthly, mart_monthly, all_channels=False))
+    assert_roas(merged(expected_monthly, mart_monthly, all_channels=True))
+
+
+def test_orders_money_and_channel_per_order(warehouse: duckdb.DuckDBPyConnection,
+                                            raw_orders: pd.DataFrame) -> None:
+    """The same figures order by order in fct_orders, so a monthly gap points at orders."""
+    mart = warehouse.sql(
+        "select cast(order_id as varchar) as order_id, channel, "
+        "cast(net_revenue_eur as double) as net_revenue_eur, "
+        "cast(gross_margin_eur as double) as gross_margin_eur "
+        "from marts.fct_orders"
+    ).df()
+    rows = raw_orders.merge(mart, on="order_id", how="outer", suffixes=("_raw", "_warehouse"),
+                            indicator=True)
+    one_side = rows[rows["_merge"] != "both"]
+    assert one_side.empty, (
+        f"orders on one side only:\n{one_side[['order_id', '_merge']].to_string()}"
+    )
+    wrong_channel = rows[rows["channel_raw"] != rows["channel_warehouse"]]
+    assert wrong_channel.empty, (
+        f"{len(wrong_channel)} orders in another channel:\n"
+        + wrong_channel[["order_id", "order_name", "channel_raw", "channel_warehouse"]].to_string()
+    )
+    for column in ("net_revenue_eur", "gross_margin_eur"):
+        off = rows[(rows[f"{column}_raw"] - rows[f"{column}_warehouse"]).abs() >= CENT]
+        assert off.empty, (
+            f"{len(off)} orders' {column} differ by a cent or more:\n"
+            f"{off[['order_id', 'order_name', f'{column}_raw', f'{column}_warehouse']].to_string()}"
+        )
