@@ -1,18 +1,30 @@
-"""Run dbt on a landing folder into a DuckDB file."""
+"""Run dbt on a landing folder into a DuckDB file, and publish it safely.
 
+`build()` checks the landing folder first (growth_ledger.landing), then builds
+into a new file next to the target (a copy of the current warehouse, so
+incremental models keep their state) and swaps it onto the target with one
+atomic `os.replace`. A BI tool reading the warehouse (DuckDB `read_only=True`)
+is never blocked and never sees a half-built file: a reader that has the old
+file open keeps its consistent snapshot, a new connection opens the new,
+complete file. On failure the new file is removed and the old warehouse stays.
+"""
+
+import fcntl
 import os
+import shutil
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
+from growth_ledger.landing import check_landing, format_problems
 from growth_ledger.paths import DEMO_LANDING, PROJECT_DIR
 
 
 class BuildError(RuntimeError):
-    """dbt did not finish cleanly."""
+    """dbt did not finish cleanly, or the landing folder breaks the contract."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,7 @@ def run_dbt(args: Sequence[str], landing: Path, db_path: Path) -> BuildResult:
             )
         finally:
             os.chdir(cwd)
+            _release_duckdb()
     failures = [
         f"{node.node.name}: {node.message}"
         for node in (result.result or [])
@@ -66,8 +79,120 @@ def run_dbt(args: Sequence[str], landing: Path, db_path: Path) -> BuildResult:
     return BuildResult(db_path=db_path, failures=failures)
 
 
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open between invocations in this process.
+
+    Otherwise the process keeps the write lock of the file it built, and once that file is
+    published, BI readers get "Could not set lock on file" until the process exits.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            with suppress(Exception):
+                environment.close()
+            DuckDBConnectionManager._ENV = None
+
+
+def preflight(landing: Path) -> None:
+    """Check the landing folder; print warnings, raise BuildError listing every error."""
+    problems = check_landing(landing)
+    errors = [problem for problem in problems if problem.is_error]
+    warnings = [problem for problem in problems if not problem.is_error]
+    if warnings:
+        from rich.console import Console
+
+        Console(stderr=True, highlight=False).print(
+            f"[yellow]landing pre-flight: {len(warnings)} warning(s)[/]\n"
+            + format_problems(warnings),
+            markup=True,
+            soft_wrap=True,
+        )
+    if errors:
+        raise BuildError(
+            f"landing folder {landing} breaks the contract (docs/landing_contract.md); "
+            f"{len(errors)} problem(s), nothing was built:\n{format_problems(errors)}"
+        )
+
+
+def _sidecars(path: Path) -> list[Path]:
+    """DuckDB's companions of a database file: write-ahead log and spill folder."""
+    return [path.with_name(path.name + ".wal"), path.with_name(path.name + ".tmp")]
+
+
+def _remove(path: Path) -> None:
+    for leftover in [path, *_sidecars(path)]:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            with suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold any write-ahead log into the file, so the file alone is complete."""
+    import duckdb
+
+    connection = duckdb.connect(str(path))
+    try:
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+
+
 def build(landing: Path, db_path: Path, extra_args: Sequence[str] = ()) -> BuildResult:
-    """`dbt build` (seeds, models, tests) of the landing folder into db_path."""
+    """`dbt build` (seeds, models, tests) of the landing folder, published atomically to db_path."""
     if not landing.is_dir():
         raise BuildError(f"landing folder {landing} does not exist")
-    return run_dbt(["build", *extra_args], landing, db_path)
+    preflight(landing)
+    target = db_path.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(target):
+        return _build_and_publish(landing, target, extra_args, db_path)
+
+
+@contextmanager
+def _exclusive(target: Path) -> Iterator[None]:
+    """One build per target at a time (a second one would overwrite the first's new file)."""
+    lock_path = target.with_name(f".{target.name}.lock")
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise BuildError(f"another build of {target} is running") from error
+        try:
+            yield
+        finally:
+            with suppress(FileNotFoundError):
+                lock_path.unlink()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_and_publish(
+    landing: Path, target: Path, extra_args: Sequence[str], db_path: Path
+) -> BuildResult:
+    # Same folder as the target: os.replace is atomic only within one file system. A
+    # fixed name keeps dbt's partial parsing (the profile, with this path, is unchanged).
+    building = target.with_name(f".{target.name}.building")
+    _remove(building)  # left by a killed build
+    try:
+        if target.exists():
+            shutil.copy2(target, building)
+            wal = target.with_name(target.name + ".wal")
+            if wal.exists():
+                shutil.copy2(wal, building.with_name(building.name + ".wal"))
+        result = run_dbt(["build", *extra_args], landing, building)
+        _checkpoint(building)
+        # A log left by the old file would be replayed onto the new one.
+        with suppress(FileNotFoundError):
+            target.with_name(target.name + ".wal").unlink()
+        os.replace(building, target)
+    except BaseException:
+        _remove(building)
+        raise
+    for leftover in _sidecars(building):
+        _remove(leftover)
+    return BuildResult(db_path=db_path, failures=result.failures)

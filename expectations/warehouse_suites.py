@@ -1,0 +1,322 @@
+"""Suites over the built warehouse: staging models, public marts, reconciliation.
+
+A suite whose relation is not in the warehouse raises NotBuilt: the check
+reports it as "not built" instead of failing (marts land model by model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import great_expectations.expectations as gxe
+import pandas as pd
+
+from .spec import NotBuilt, Sources, SuiteSpec
+
+CURRENCIES = ["EUR", "GBP", "USD"]
+LANDING_ENTITIES = 18  # macros/landing_entities.sql
+# Money totals must agree to the cent (sums of doubles differ by float noise only).
+TOLERANCE_EUR = 0.01
+AD_PLATFORMS = {
+    "google_ads": "staging.stg_google_ads__ad_stats",
+    "meta_ads": "staging.stg_meta_ads__ads_insights",
+    "tiktok_ads": "staging.stg_tiktok_ads__ad_report",
+    "linkedin_ads": "staging.stg_linkedin_ads__ad_analytics",
+}
+
+
+@dataclass(frozen=True)
+class ModelSuite:
+    relation: str
+    keys: tuple[str, ...]
+    not_null: tuple[str, ...] = ()
+    non_negative: tuple[str, ...] = ()
+    currency: str | None = None
+    value_sets: dict[str, list] = field(default_factory=dict)
+    min_rows: int = 1
+
+    @property
+    def columns(self) -> list[str]:
+        names = [*self.keys, *self.not_null, *self.non_negative, *self.value_sets]
+        if self.currency:
+            names.append(self.currency)
+        return list(dict.fromkeys(names))
+
+
+MODELS: tuple[ModelSuite, ...] = (
+    ModelSuite(
+        "staging.stg_google_ads__ad_stats",
+        ("ad_date", "account_id", "campaign_id", "ad_group_id", "ad_id"),
+        not_null=("spend_eur",),
+        non_negative=("spend_eur", "impressions", "clicks", "platform_conversion_value_eur"),
+        currency="currency",
+    ),
+    ModelSuite(
+        "staging.stg_meta_ads__ads_insights",
+        ("ad_date", "account_id", "campaign_id", "ad_set_id", "ad_id"),
+        not_null=("spend_eur",),
+        non_negative=("spend_eur", "impressions", "clicks"),
+        currency="currency",
+    ),
+    ModelSuite(
+        "staging.stg_tiktok_ads__ad_report",
+        ("ad_date", "account_id", "ad_id"),
+        not_null=("spend_eur",),
+        non_negative=("spend_eur", "impressions", "clicks"),
+        currency="currency",
+    ),
+    ModelSuite(
+        "staging.stg_linkedin_ads__ad_analytics",
+        ("ad_date", "account_id", "creative_id"),
+        not_null=("spend_eur",),
+        non_negative=("spend_eur", "impressions", "clicks"),
+        currency="currency",
+    ),
+    ModelSuite(
+        "staging.stg_shop__orders",
+        ("order_id",),
+        not_null=("order_date", "created_at", "total_price_eur"),
+        non_negative=("total_price_eur", "total_tax"),
+        currency="currency",
+    ),
+    ModelSuite(
+        "staging.stg_shop__order_lines",
+        ("order_line_id",),
+        not_null=("order_id", "sku", "line_price_eur"),
+        non_negative=("quantity", "line_price_eur"),
+        currency="currency",
+    ),
+    ModelSuite(
+        "staging.stg_stores__sales",
+        ("sales_date", "store_id"),
+        not_null=("net_sales_eur",),
+        non_negative=("transactions", "gross_sales_eur"),
+        currency="currency",
+    ),
+    ModelSuite(
+        "staging.stg_subscriptions__billing_events",
+        ("event_id",),
+        not_null=("subscription_id", "occurred_at"),
+        non_negative=("amount_eur", "quantity"),
+        currency="currency",
+    ),
+    ModelSuite(
+        "staging.stg_fx__rates_daily",
+        ("rate_date", "currency"),
+        not_null=("units_per_eur",),
+        non_negative=("units_per_eur",),
+    ),
+    ModelSuite(
+        "staging.stg_support__tickets",
+        ("ticket_id",),
+        not_null=("created_at",),
+        value_sets={"status": ["open", "pending", "solved", "closed"]},
+    ),
+    ModelSuite(
+        "staging.stg_email__events",
+        ("event_id",),
+        not_null=("occurred_at", "campaign_id"),
+    ),
+    ModelSuite(
+        "marts.mart_source_reconciliation",
+        ("source_name", "entity"),
+        not_null=("raw_rows", "staged_rows", "quarantined_rows", "last_extracted_at"),
+        non_negative=("staged_rows", "quarantined_rows", "superseded_rows", "rejected_rows"),
+        value_sets={"is_reconciled": [True]},
+        min_rows=LANDING_ENTITIES,
+    ),
+)
+
+
+def _model_loader(model: ModelSuite):
+    def load(sources: Sources) -> pd.DataFrame:
+        sources.require(model.relation)
+        present = set(sources.columns(model.relation))
+        columns = [f'"{name}"' for name in model.columns if name in present]
+        return sources.query(f"select {', '.join(columns)} from {model.relation}")
+
+    return load
+
+
+def _model_expectations(model: ModelSuite):
+    def expectations() -> list:
+        result: list = [gxe.ExpectTableRowCountToBeBetween(min_value=model.min_rows)]
+        result += [gxe.ExpectColumnToExist(column=name) for name in model.columns]
+        result += [gxe.ExpectColumnValuesToNotBeNull(column=key) for key in model.keys]
+        if len(model.keys) == 1:
+            result.append(gxe.ExpectColumnValuesToBeUnique(column=model.keys[0]))
+        else:
+            result.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(model.keys)))
+        result += [gxe.ExpectColumnValuesToNotBeNull(column=name) for name in model.not_null]
+        result += [
+            gxe.ExpectColumnValuesToBeBetween(column=name, min_value=0)
+            for name in model.non_negative
+        ]
+        if model.currency:
+            result.append(
+                gxe.ExpectColumnValuesToBeInSet(column=model.currency, value_set=CURRENCIES)
+            )
+        result += [
+            gxe.ExpectColumnValuesToBeInSet(column=name, value_set=values)
+            for name, values in model.value_sets.items()
+        ]
+        return result
+
+    return expectations
+
+
+def _is_money(column: str) -> bool:
+    return column.endswith("_eur") and not column.startswith("units_per_")
+
+
+def _marts_with(sources: Sources, column: str, prefix: str = "fct_") -> list[str]:
+    rows = sources.warehouse.execute(
+        "select table_name from information_schema.columns "
+        "where table_schema = 'marts' and column_name = ? and starts_with(table_name, ?) "
+        "order by 1",
+        [column, prefix],
+    ).fetchall()
+    return [f"marts.{row[0]}" for row in rows]
+
+
+def _scalar(sources: Sources, sql: str) -> float:
+    value = sources.warehouse.execute(sql).fetchone()[0]
+    return float(value or 0)
+
+
+def load_reconciliation(sources: Sources) -> pd.DataFrame:
+    """One row per comparison: the same total computed from two layers."""
+    sources.require(*AD_PLATFORMS.values(), "staging.stg_shop__orders")
+    rows = []
+
+    def compare(check: str, left_name: str, left: float, right_name: str, right: float) -> None:
+        rows.append(
+            {
+                "check": check,
+                "left": left_name,
+                "right": right_name,
+                "left_value": round(left, 4),
+                "right_value": round(right, 4),
+                "difference": round(left - right, 6),
+            }
+        )
+
+    # Staging against the accepted raw rows of its base model (raw = staged + quarantined).
+    for platform, relation in AD_PLATFORMS.items():
+        base = relation.replace("staging.stg_", "staging.base_")
+        spend = "cost_micros / 1000000.0" if platform == "google_ads" else "spend"
+        compare(
+            f"{platform} spend: accepted raw rows = staging",
+            f"{base} (accepted, local / fx)",
+            _scalar(
+                sources,
+                f"select sum({spend} / units_per_eur) from {base} where quarantine_reason is null",
+            ),
+            relation,
+            _scalar(sources, f"select sum(spend_eur) from {relation}"),
+        )
+    compare(
+        "shop revenue: accepted raw orders = staging",
+        "staging.base_shop__orders (accepted, local / fx)",
+        _scalar(
+            sources,
+            "select sum(total_price / units_per_eur) from staging.base_shop__orders "
+            "where quarantine_reason is null",
+        ),
+        "staging.stg_shop__orders",
+        _scalar(sources, "select sum(total_price_eur) from staging.stg_shop__orders"),
+    )
+
+    # Marts against staging: every fact that carries ad spend holds all of it once.
+    staged_spend = sum(
+        _scalar(sources, f"select sum(spend_eur) from {relation}")
+        for relation in AD_PLATFORMS.values()
+    )
+    for mart in _marts_with(sources, "spend_eur"):
+        compare(
+            "ad spend: staging = mart",
+            "staging ad platforms (stg_*)",
+            staged_spend,
+            mart,
+            _scalar(sources, f"select sum(spend_eur) from {mart}"),
+        )
+    # Order facts: the same orders, and the same money where a column keeps its staging name.
+    order_columns = set(sources.columns("staging.stg_shop__orders"))
+    # Order-grain facts only (fct_order*): other facts carry order_id as a reference.
+    for mart in _marts_with(sources, "order_id", prefix="fct_order"):
+        mart_columns = set(sources.columns(mart))
+        if "order_line_id" in mart_columns:
+            continue  # line grain: compared below
+        compare(
+            "orders: staging = mart (distinct order_id)",
+            "staging.stg_shop__orders",
+            _scalar(sources, "select count(distinct order_id) from staging.stg_shop__orders"),
+            mart,
+            _scalar(sources, f"select count(distinct order_id) from {mart}"),
+        )
+        for column in sorted(order_columns & mart_columns):
+            if _is_money(column):
+                compare(
+                    f"revenue: staging = mart ({column})",
+                    "staging.stg_shop__orders",
+                    _scalar(sources, f"select sum({column}) from staging.stg_shop__orders"),
+                    mart,
+                    _scalar(sources, f"select sum({column}) from {mart}"),
+                )
+    line_columns = set(sources.columns("staging.stg_shop__order_lines"))
+    for mart in _marts_with(sources, "order_line_id", prefix="fct_order"):
+        for column in sorted(line_columns & set(sources.columns(mart))):
+            if _is_money(column):
+                compare(
+                    f"order lines: staging = mart ({column})",
+                    "staging.stg_shop__order_lines",
+                    _scalar(sources, f"select sum({column}) from staging.stg_shop__order_lines"),
+                    mart,
+                    _scalar(sources, f"select sum({column}) from {mart}"),
+                )
+    return pd.DataFrame(rows)
+
+
+def reconciliation_expectations() -> list:
+    return [
+        gxe.ExpectTableRowCountToBeBetween(min_value=5),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="difference", min_value=-TOLERANCE_EUR, max_value=TOLERANCE_EUR
+        ),
+    ]
+
+
+def _suite_name(relation: str) -> str:
+    schema, name = relation.split(".")
+    return f"{schema}__{name}"
+
+
+def warehouse_suites() -> list[SuiteSpec]:
+    suites = [
+        SuiteSpec(
+            name=_suite_name(model.relation),
+            layer=model.relation.split(".")[0],
+            target=model.relation,
+            load=_model_loader(model),
+            expectations=_model_expectations(model),
+            description=f"{model.relation}: keys, not-null, ranges.",
+        )
+        for model in MODELS
+    ]
+    suites.append(
+        SuiteSpec(
+            name="reconciliation__spend_and_revenue",
+            layer="reconciliation",
+            target="base -> staging -> marts",
+            load=load_reconciliation,
+            expectations=reconciliation_expectations,
+            description=(
+                "Spend and revenue totals agree across layers (accepted raw rows, staging, "
+                "every mart fact with spend_eur / order_id), to the cent."
+            ),
+        )
+    )
+    return suites
+
+
+__all__ = ["NotBuilt", "warehouse_suites"]

@@ -1,0 +1,578 @@
+"""Landing pre-flight: is every export where and how docs/landing_contract.md says?
+
+Cheap checks that run before dbt, reading file names, headers and the first
+lines (plus a UTF-8 scan and the tail of text files). What dbt cannot survive
+(a file it cannot decode, a missing required column, a changed nesting, a
+wrong delimiter, a cut-off CSV) is an error that names the file and the fix;
+what staging copes with (an extra column, an empty file, a malformed JSON line
+that staging quarantines) is a warning.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+SAMPLE_LINES = 50
+TAIL_BYTES = 64 * 1024
+CONTRACT = "docs/landing_contract.md"
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """A JSON key whose value must be a list of objects (when present)."""
+
+    key: str
+    item_keys: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class EntityContract:
+    source: str
+    entity: str
+    fmt: str  # csv, jsonl, parquet
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    nesting: tuple[Nesting, ...] = field(default_factory=tuple)
+
+    @property
+    def folder(self) -> str:
+        return f"{self.source}/{self.entity}"
+
+
+def _cols(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+CONTRACTS: tuple[EntityContract, ...] = (
+    EntityContract(
+        "catalog",
+        "product_costs",
+        "csv",
+        _cols("sku valid_from unit_cost currency"),
+    ),
+    EntityContract(
+        "catalog",
+        "products",
+        "csv",
+        _cols("sku product_id title product_line list_price_eur"),
+        _cols("launched_on"),
+    ),
+    EntityContract(
+        "email",
+        "campaigns",
+        "csv",
+        _cols("campaign_id campaign_name sent_at channel"),
+        _cols("subject"),
+    ),
+    EntityContract(
+        "email",
+        "events",
+        "csv",
+        _cols("event_id event_type occurred_at campaign_id email"),
+        _cols("url"),
+    ),
+    EntityContract(
+        "email",
+        "profiles",
+        "csv",
+        _cols("profile_id email consent_email consent_ads created_at"),
+        _cols("first_name last_name phone external_id"),
+    ),
+    EntityContract("finance", "budgets", "csv", _cols("month channel budget_eur")),
+    EntityContract("finance", "targets", "csv", _cols("month kpi target_value")),
+    EntityContract("fx", "rates", "csv", _cols("date currency rate")),
+    EntityContract(
+        "ga4",
+        "events",
+        "parquet",
+        _cols("event_date event_timestamp event_name event_params user_pseudo_id"),
+        _cols("user_id device geo collected_traffic_source ecommerce items"),
+    ),
+    EntityContract(
+        "google_ads",
+        "ad_stats",
+        "csv",
+        _cols(
+            "segments.date customer.id customer.currency_code customer.time_zone campaign.id "
+            "campaign.name ad_group.id ad_group.name ad_group_ad.ad.id metrics.cost_micros "
+            "metrics.impressions metrics.clicks metrics.conversions metrics.conversions_value"
+        ),
+        _cols("customer.descriptive_name campaign.advertising_channel_type campaign.status"),
+    ),
+    EntityContract(
+        "linkedin_ads",
+        "ad_analytics",
+        "csv",
+        _cols(
+            "date account_urn campaign_urn campaign_name creative_urn currency "
+            "cost_in_local_currency cost_in_usd impressions clicks external_website_conversions "
+            "conversion_value_in_local_currency"
+        ),
+        _cols("campaign_group_urn"),
+    ),
+    EntityContract(
+        "meta_ads",
+        "ads_insights",
+        "jsonl",
+        _cols(
+            "date_start account_id account_currency campaign_id campaign_name adset_id "
+            "adset_name ad_id spend impressions clicks"
+        ),
+        _cols("date_stop account_name ad_name actions action_values"),
+        (
+            Nesting("actions", ("action_type", "value")),
+            Nesting("action_values", ("action_type", "value")),
+        ),
+    ),
+    EntityContract(
+        "search_console",
+        "search_analytics",
+        "csv",
+        _cols("date query page country device clicks impressions ctr position"),
+    ),
+    EntityContract(
+        "shop",
+        "orders",
+        "jsonl",
+        _cols(
+            "id name created_at updated_at currency line_items total_price subtotal_price "
+            "total_discounts total_tax financial_status"
+        ),
+        _cols(
+            "email customer shipping_address shipping_lines discount_codes landing_site "
+            "source_name cancelled_at refunds taxes_included cancel_reason"
+        ),
+        (
+            Nesting("line_items", ("id", "price", "quantity"), required=True),
+            Nesting("shipping_lines", ("price",)),
+            Nesting("discount_codes", ("code", "amount")),
+            Nesting("refunds", ("id", "created_at")),
+        ),
+    ),
+    EntityContract(
+        "stores",
+        "sales",
+        "csv",
+        _cols(
+            "date store_id store_name country_code currency transactions gross_sales "
+            "discounts returns net_sales cogs"
+        ),
+    ),
+    EntityContract(
+        "subscriptions",
+        "billing_events",
+        "csv",
+        _cols(
+            "event_id event_type occurred_at subscription_id customer_id plan_id sku quantity "
+            "interval_months amount currency"
+        ),
+        _cols("customer_email cancellation_reason shop_order_id"),
+    ),
+    EntityContract(
+        "support",
+        "tickets",
+        "csv",
+        _cols("ticket_id created_at status requester_email category priority"),
+        _cols("solved_at order_name satisfaction requester_name"),
+    ),
+    EntityContract(
+        "tiktok_ads",
+        "ad_report",
+        "csv",
+        _cols(
+            "stat_time_day advertiser_id currency campaign_id campaign_name adgroup_id "
+            "adgroup_name ad_id spend impressions clicks complete_payment "
+            "total_complete_payment_rate"
+        ),
+        _cols("ad_name"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LandingProblem:
+    """One thing wrong with the landing folder; errors stop the build."""
+
+    severity: str  # "error" or "warning"
+    path: str  # file or folder, relative to the landing folder
+    problem: str
+    fix: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.path}: {self.problem}. Fix: {self.fix}"
+
+
+def file_name_pattern(contract: EntityContract) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(contract.entity)}_(\d{{8}}T\d{{6}})Z\.{contract.fmt}$")
+
+
+def check_landing(landing: Path) -> list[LandingProblem]:
+    """Every problem of the landing folder, errors first; empty when all is well."""
+    problems: list[LandingProblem] = []
+    if not landing.is_dir():
+        return [
+            LandingProblem(
+                ERROR,
+                str(landing),
+                "landing folder does not exist",
+                "pass --landing or set GROWTH_LEDGER_LANDING to the folder of raw exports",
+            )
+        ]
+    for contract in CONTRACTS:
+        problems.extend(_check_entity(landing, contract))
+    problems.sort(key=lambda problem: (not problem.is_error, problem.path))
+    return problems
+
+
+def _check_entity(landing: Path, contract: EntityContract) -> list[LandingProblem]:
+    folder = landing / contract.source / contract.entity
+    if not folder.is_dir():
+        return [
+            LandingProblem(
+                ERROR,
+                contract.folder,
+                "folder is missing",
+                f"create {contract.folder}/ with at least one export "
+                f"(a header-only file if you have no data for it), see {CONTRACT}",
+            )
+        ]
+    problems: list[LandingProblem] = []
+    pattern = file_name_pattern(contract)
+    read_files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        relative = f"{contract.folder}/{path.name}"
+        if path.suffix != f".{contract.fmt}":
+            problems.append(
+                LandingProblem(
+                    WARNING,
+                    relative,
+                    f"not a .{contract.fmt} file, so the build does not read it",
+                    f"remove it, or export it as .{contract.fmt}",
+                )
+            )
+            continue
+        read_files.append(path)
+        if not pattern.match(path.name):
+            problems.append(
+                LandingProblem(
+                    ERROR,
+                    relative,
+                    "file name does not end with the extract timestamp",
+                    f"rename it to {contract.entity}_<YYYYMMDD>T<HHMMSS>Z.{contract.fmt} "
+                    "with the UTC time of the export",
+                )
+            )
+        checker = {"csv": _check_csv, "jsonl": _check_jsonl, "parquet": _check_parquet}
+        problems.extend(checker[contract.fmt](path, relative, contract))
+    if not read_files:
+        problems.append(
+            LandingProblem(
+                ERROR,
+                contract.folder,
+                f"no .{contract.fmt} files",
+                f"add at least one export (a header-only file if you have no data for it), "
+                f"see {CONTRACT}",
+            )
+        )
+    return problems
+
+
+def _missing_column_problems(
+    relative: str, contract: EntityContract, present: list[str]
+) -> list[LandingProblem]:
+    problems = []
+    known = set(contract.required) | set(contract.optional)
+    unknown = [name for name in present if name not in known]
+    for name in contract.required:
+        if name in present:
+            continue
+        close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
+        hint = f" (found '{close[0]}': renamed?)" if close else ""
+        fix = (
+            f"rename column '{close[0]}' back to '{name}'"
+            if close
+            else f"re-export with column '{name}'"
+        )
+        problems.append(
+            LandingProblem(
+                ERROR,
+                relative,
+                f"required column '{name}' is missing{hint}",
+                f"{fix} (required by {CONTRACT}, {contract.folder})",
+            )
+        )
+    extra = [name for name in unknown if name]
+    if extra:
+        problems.append(
+            LandingProblem(
+                WARNING,
+                relative,
+                f"unknown column(s) {', '.join(extra)} are ignored",
+                "none needed; add them to the contract if staging should use them",
+            )
+        )
+    return problems
+
+
+def _utf8_problem(path: Path, relative: str) -> LandingProblem | None:
+    """Scan the whole file in chunks: one undecodable byte makes DuckDB fail the run."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                position = offset + error.start
+                with path.open("rb") as again:
+                    line = again.read(position).count(b"\n") + 1
+                return LandingProblem(
+                    ERROR,
+                    relative,
+                    f"not UTF-8: byte {chunk[error.start]:#04x} at line {line}",
+                    "re-export as UTF-8 (for a Latin-1 file: iconv -f latin1 -t utf-8)",
+                )
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return LandingProblem(
+                ERROR,
+                relative,
+                "not UTF-8: the file ends inside a multi-byte character (truncated?)",
+                "re-export the file completely, as UTF-8",
+            )
+    return None
+
+
+def _tail(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - TAIL_BYTES))
+        return handle.read()
+
+
+def _first_lines(path: Path, count: int) -> list[str]:
+    lines = []
+    with path.open("r", encoding="utf-8", errors="replace", newline="") as handle:
+        for line in handle:
+            lines.append(line)
+            if len(lines) >= count:
+                break
+    return lines
+
+
+def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[LandingProblem]:
+    if path.stat().st_size == 0:
+        return [
+            LandingProblem(
+                WARNING,
+                relative,
+                "empty file (no header, no rows): it adds no data",
+                "none needed if the export really had no rows; otherwise re-export it",
+            )
+        ]
+    if problem := _utf8_problem(path, relative):
+        return [problem]
+    lines = _first_lines(path, 2)
+    header_line = lines[0].lstrip("\ufeff")
+    header = next(csv.reader([header_line]))
+    header = [name.strip() for name in header]
+    if len(header) == 1 and len(contract.required) > 1:
+        delimiter = next((d for d in (";", "\t", "|") if d in header_line), None)
+        if delimiter is not None:
+            shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+            return [
+                LandingProblem(
+                    ERROR,
+                    relative,
+                    f"delimiter is {shown}, not a comma (the header reads as one column)",
+                    "re-export comma-delimited with '.' as decimal point",
+                )
+            ]
+        if not any(name in contract.required for name in header):
+            return [
+                LandingProblem(
+                    ERROR,
+                    relative,
+                    "no header row (the first line is not a list of column names)",
+                    f"re-export with the header row: {', '.join(contract.required)}",
+                )
+            ]
+    if not set(header) & set(contract.required) and len(header) > 1:
+        return [
+            LandingProblem(
+                ERROR,
+                relative,
+                "no header row: none of the required columns is in the first line",
+                f"re-export with the header row: {', '.join(contract.required)}",
+            )
+        ]
+    problems = _missing_column_problems(relative, contract, header)
+    if len(lines) < 2:
+        problems.append(LandingProblem(WARNING, relative, "header only, no rows", "none needed"))
+        return problems
+    tail = _tail(path)
+    if not tail.endswith(b"\n"):
+        last_line = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+        fields = next(csv.reader([last_line]), [])
+        problems.append(
+            LandingProblem(
+                ERROR,
+                relative,
+                f"file is truncated: the last line is cut off ({len(fields)} of "
+                f"{len(header)} fields, no final newline)",
+                "re-export (or re-download) the complete file",
+            )
+        )
+    return problems
+
+
+def _check_jsonl(path: Path, relative: str, contract: EntityContract) -> list[LandingProblem]:
+    if path.stat().st_size == 0:
+        return [
+            LandingProblem(
+                WARNING,
+                relative,
+                "empty file: it adds no rows",
+                "none needed if the export really had no rows; otherwise re-export it",
+            )
+        ]
+    if problem := _utf8_problem(path, relative):
+        return [problem]
+    problems: list[LandingProblem] = []
+    documents = []
+    bad_lines = []
+    for number, line in enumerate(_first_lines(path, SAMPLE_LINES), start=1):
+        if not line.strip():
+            continue
+        try:
+            documents.append(json.loads(line))
+        except json.JSONDecodeError:
+            bad_lines.append(number)
+    objects = [document for document in documents if isinstance(document, dict)]
+    if not objects:
+        return [
+            LandingProblem(
+                ERROR,
+                relative,
+                "the first lines are not JSON objects, one per line",
+                "re-export as newline-delimited JSON (.jsonl), one object per line",
+            )
+        ]
+    if bad_lines:
+        problems.append(
+            LandingProblem(
+                WARNING,
+                relative,
+                f"line(s) {', '.join(map(str, bad_lines))} are not valid JSON "
+                "(staging quarantines them)",
+                "re-export the file if more lines are affected",
+            )
+        )
+    keys = sorted({key for document in objects for key in document})
+    # A key counts as present when any sampled line has it (optional keys may be absent).
+    problems.extend(_missing_column_problems(relative, contract, keys))
+    for nesting in contract.nesting:
+        problems.extend(_nesting_problems(relative, objects, nesting))
+    tail = _tail(path).rstrip(b"\r\n")
+    last_line = tail.rsplit(b"\n", 1)[-1]
+    try:
+        json.loads(last_line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        problems.append(
+            LandingProblem(
+                WARNING,
+                relative,
+                "the last line is not valid JSON (truncated file?); staging quarantines it",
+                "re-export the complete file",
+            )
+        )
+    return problems
+
+
+def _nesting_problems(relative: str, objects: list[dict], nesting: Nesting) -> list[LandingProblem]:
+    expected = f"a list of objects with {', '.join(nesting.item_keys)}"
+    for document in objects:
+        if nesting.key not in document or document[nesting.key] is None:
+            continue
+        value = document[nesting.key]
+        shape = None
+        if not isinstance(value, list):
+            shape = f"a {type(value).__name__}"
+        elif not all(isinstance(item, dict) for item in value):
+            shape = "a list of non-objects"
+        else:
+            for item in value:
+                missing = [key for key in nesting.item_keys if key not in item]
+                if missing:
+                    shape = f"a list of objects without {', '.join(missing)}"
+                    break
+        if shape:
+            return [
+                LandingProblem(
+                    ERROR,
+                    relative,
+                    f"changed nesting: '{nesting.key}' is {shape}, the contract says {expected}",
+                    f"re-export with '{nesting.key}' as {expected}, or update staging and "
+                    f"{CONTRACT} for the new shape",
+                )
+            ]
+    return []
+
+
+def _check_parquet(path: Path, relative: str, contract: EntityContract) -> list[LandingProblem]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        return [
+            LandingProblem(
+                ERROR,
+                relative,
+                f"not a readable Parquet file ({error})",
+                "re-export the file (an interrupted download leaves a partial file)",
+            )
+        ]
+    problems = _missing_column_problems(relative, contract, list(schema.names))
+    if "event_params" in schema.names:
+        params = schema.field("event_params").type
+        is_list = pa.types.is_list(params) or pa.types.is_large_list(params)
+        value_type = params.value_type if is_list else None
+        if not (
+            is_list
+            and pa.types.is_struct(value_type)
+            and {"key", "value"} <= {value_type.field(i).name for i in range(value_type.num_fields)}
+        ):
+            problems.append(
+                LandingProblem(
+                    ERROR,
+                    relative,
+                    f"changed nesting: 'event_params' is {params}, the contract says a list "
+                    "of struct<key, value>",
+                    "re-export with the BigQuery export schema",
+                )
+            )
+    return problems
+
+
+def format_problems(problems: list[LandingProblem]) -> str:
+    return "\n".join(f"  - {problem}" for problem in problems)

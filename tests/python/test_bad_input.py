@@ -1,0 +1,180 @@
+"""Bad input: every breakage in tests/fixtures/bad_input either loads, lands in
+quarantine with its reason, or stops the build naming the file and the fix."""
+
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from raw_reference import ad_spend_by_platform_day
+
+from growth_ledger.build import BuildError, build
+from growth_ledger.generate import generate
+from growth_ledger.landing import check_landing
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_input" / "cases.py"
+STAGING_ONLY = ["--select", "staging", "marts.data_quality", "--indirect-selection", "cautious"]
+PLATFORM_MODELS = {
+    "google_ads": "stg_google_ads__ad_stats",
+    "meta_ads": "stg_meta_ads__ads_insights",
+    "tiktok_ads": "stg_tiktok_ads__ad_report",
+    "linkedin_ads": "stg_linkedin_ads__ad_analytics",
+}
+
+
+def _load_corpus():
+    spec = importlib.util.spec_from_file_location("bad_input_cases", CORPUS)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+cases = _load_corpus()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pii_salt():
+    saved = os.environ.get("GROWTH_LEDGER_PII_SALT")
+    os.environ["GROWTH_LEDGER_PII_SALT"] = "bad-input-test-salt"
+    yield
+    if saved is None:
+        os.environ.pop("GROWTH_LEDGER_PII_SALT", None)
+    else:
+        os.environ["GROWTH_LEDGER_PII_SALT"] = saved
+
+
+@pytest.fixture(scope="module")
+def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    landing = tmp_path_factory.mktemp("small") / "landing"
+    generate(landing, scale=0.05, seed=3, show_progress=False)
+    return landing
+
+
+@pytest.fixture(scope="module")
+def accepted_warehouse(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    """All accepted cases applied to one copy, built once (staging layer only)."""
+    folder = tmp_path_factory.mktemp("accepted")
+    landing = folder / "landing"
+    shutil.copytree(small_landing, landing)
+    for case in cases.ACCEPTED:
+        case.apply(landing)
+    db_path = folder / "warehouse.duckdb"
+    build(landing, db_path, STAGING_ONLY)
+    connection = duckdb.connect(str(db_path), read_only=True)
+    yield landing, connection
+    connection.close()
+
+
+def test_clean_small_landing_passes_preflight(small_landing: Path):
+    assert [p for p in check_landing(small_landing) if p.is_error] == []
+
+
+def test_accepted_cases_give_warnings_not_errors(accepted_warehouse):
+    landing, _ = accepted_warehouse
+    problems = check_landing(landing)
+    assert [p for p in problems if p.is_error] == []
+    warnings = "\n".join(str(p) for p in problems)
+    assert "events_20261105T060000Z.csv: empty file" in warnings
+    assert "unknown column(s) video_views are ignored" in warnings
+    assert "the last line is not valid JSON" in warnings
+
+
+@pytest.mark.parametrize("case", [c for c in cases.ACCEPTED if c.marker], ids=lambda c: c.name)
+def test_marked_rows_are_quarantined_with_their_reason(accepted_warehouse, case):
+    _, warehouse = accepted_warehouse
+    reasons = [
+        row[0]
+        for row in warehouse.execute(
+            "select quarantine_reason from staging.stg_quarantine__rows "
+            "where source_name = 'google_ads' and raw_values like ?",
+            [f"%{case.marker}%"],
+        ).fetchall()
+    ]
+    assert reasons == [case.reason]
+    staged = warehouse.execute(
+        "select count(*) from staging.stg_google_ads__ad_stats where ad_id = ?", [case.marker]
+    ).fetchone()[0]
+    # A duplicated row is staged once; rejected rows are not staged at all.
+    assert staged == (1 if case.name == "duplicated rows" else 0)
+
+
+def test_latest_extract_wins(accepted_warehouse):
+    landing, warehouse = accepted_warehouse
+    restated = sorted((landing / cases.META).glob("*.jsonl"))[-1]
+    rows = warehouse.execute(
+        "select source_file, spend from staging.stg_meta_ads__ads_insights "
+        "where cast(spend as decimal(18, 2)) = ?",
+        [cases.RESTATED_SPEND],
+    ).fetchall()
+    assert rows == [(restated.name, float(cases.RESTATED_SPEND))]
+    superseded = warehouse.execute(
+        "select count(*) from staging.stg_quarantine__rows where source_name = 'meta_ads' "
+        "and quarantine_reason = 'superseded by a later extract' and source_file != ?",
+        [restated.name],
+    ).fetchone()[0]
+    assert superseded >= 1
+
+
+def test_truncated_jsonl_line_is_quarantined(accepted_warehouse):
+    landing, warehouse = accepted_warehouse
+    last = sorted((landing / cases.SHOP).glob("*.jsonl"))[-1]
+    reasons = warehouse.execute(
+        "select quarantine_reason from staging.stg_quarantine__rows "
+        "where source_name = 'shop' and source_file = ? and quarantine_reason = ?",
+        [last.name, "line is not valid JSON"],
+    ).fetchall()
+    assert len(reasons) == 1
+
+
+def test_extra_column_and_empty_files_load(accepted_warehouse):
+    landing, warehouse = accepted_warehouse
+    first = sorted((landing / cases.LINKEDIN).glob("*.csv"))[0]
+    raw_rows = len(first.read_text(encoding="utf-8").splitlines()) - 1
+    read = warehouse.execute(
+        "select count(*) from staging.base_linkedin_ads__ad_analytics where source_file = ?",
+        [first.name],
+    ).fetchone()[0]
+    assert read == raw_rows
+    files = dict(
+        warehouse.execute(
+            "select source_name || '/' || entity, files from marts.mart_source_reconciliation"
+        ).fetchall()
+    )
+    assert files["tiktok_ads/ad_report"] == len(list((landing / cases.TIKTOK).glob("*.csv"))) - 1
+
+
+def test_raw_to_staging_still_reconciles(accepted_warehouse):
+    landing, warehouse = accepted_warehouse
+    unreconciled = warehouse.execute(
+        "select source_name, entity, raw_rows, staged_rows, quarantined_rows "
+        "from marts.mart_source_reconciliation where not is_reconciled"
+    ).fetchall()
+    assert unreconciled == []
+    reference = ad_spend_by_platform_day(landing).groupby("platform")[["spend", "spend_eur"]].sum()
+    for platform, model in PLATFORM_MODELS.items():
+        spend, spend_eur = warehouse.execute(
+            f"select sum(spend), sum(spend_eur) from staging.{model}"
+        ).fetchone()
+        assert spend == pytest.approx(reference.loc[platform, "spend"], abs=0.01), platform
+        assert spend_eur == pytest.approx(reference.loc[platform, "spend_eur"], abs=0.01), platform
+
+
+@pytest.mark.parametrize("case", cases.FATAL, ids=lambda c: c.name)
+def test_fatal_cases_stop_the_build_naming_file_and_fix(small_landing, tmp_path, case):
+    landing = tmp_path / "landing"
+    shutil.copytree(small_landing, landing)
+    file_name = case.apply(landing)
+    db_path = tmp_path / "warehouse.duckdb"
+    with pytest.raises(BuildError) as raised:
+        build(landing, db_path, STAGING_ONLY)
+    message = str(raised.value)
+    assert file_name in message
+    assert "Fix:" in message
+    for text in case.message:
+        assert text in message
+    assert not db_path.exists()
+    assert list(tmp_path.glob(".warehouse.duckdb.building*")) == []

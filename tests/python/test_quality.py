@@ -1,0 +1,117 @@
+"""Data quality: GX suites on the demo warehouse, landing pre-flight, SQL lint."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from growth_ledger.check import FAILED, NOT_BUILT, PASSED, load_expectations, run_checks
+from growth_ledger.landing import check_landing
+from growth_ledger.paths import DEMO_LANDING, PROJECT_DIR
+
+REQUIRED_SUITES = {
+    "marts__mart_source_reconciliation",
+    "reconciliation__spend_and_revenue",
+    "staging__stg_google_ads__ad_stats",
+    "staging__stg_shop__orders",
+    "landing__google_ads__ad_stats",
+    "landing__shop__orders",
+    "landing__meta_ads__ads_insights__daily_volume",
+}
+
+
+def test_demo_landing_passes_preflight():
+    assert [str(p) for p in check_landing(DEMO_LANDING) if p.is_error] == []
+
+
+def test_suites_are_code_and_idempotent():
+    names = [suite.name for suite in load_expectations().all_suites()]
+    assert len(names) == len(set(names))
+    assert set(names) >= REQUIRED_SUITES
+
+
+@pytest.fixture(scope="module")
+def demo_checks(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
+    docs = tmp_path_factory.mktemp("checks") / "data-docs"
+    return run_checks(demo_warehouse, DEMO_LANDING, docs), docs
+
+
+def test_every_suite_passes_on_the_demo(demo_checks):
+    summary, _ = demo_checks
+    statuses = {suite.suite: suite.status for suite in summary.suites}
+    assert {name: statuses[name] for name in REQUIRED_SUITES} == dict.fromkeys(
+        REQUIRED_SUITES, PASSED
+    )
+    assert [s for s in summary.suites if s.status not in {PASSED, NOT_BUILT}] == []
+    assert summary.exit_code == 0
+
+
+def test_reconciliation_compares_marts_once_they_exist(demo_checks, demo_warehouse: Path):
+    summary, _ = demo_checks
+    reconciliation = next(s for s in summary.suites if s.suite.startswith("reconciliation"))
+    connection = duckdb.connect(str(demo_warehouse), read_only=True)
+    spend_facts = connection.execute(
+        "select count(*) from information_schema.columns where table_schema = 'marts' "
+        "and column_name = 'spend_eur' and table_name like 'fct_%'"
+    ).fetchone()[0]
+    connection.close()
+    # 5 staging comparisons, plus one per fact that carries ad spend.
+    assert reconciliation.rows >= 5 + spend_facts
+
+
+def test_freshness_is_reported_not_raised(demo_checks):
+    summary, _ = demo_checks
+    assert summary.freshness, "dbt source freshness reported nothing"
+    assert {item.status for item in summary.freshness} <= {"pass", "warn", "error"}
+    # The demo ends 2026-10-31: it is stale now, and says so.
+    assert summary.stale_sources
+
+
+def test_data_docs_are_written(demo_checks):
+    summary, docs = demo_checks
+    assert summary.docs_index == docs / "index.html"
+    index = summary.docs_index.read_text(encoding="utf-8")
+    assert "reconciliation__spend_and_revenue" in index
+    assert len(list((docs / "validations").rglob("*.html"))) >= len(REQUIRED_SUITES)
+
+
+def test_checks_fail_on_a_broken_warehouse(demo_warehouse: Path, tmp_path: Path):
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(demo_warehouse, broken)
+    connection = duckdb.connect(str(broken))
+    connection.execute(
+        "update marts.mart_source_reconciliation set staged_rows = staged_rows + 1, "
+        "is_reconciled = false where source_name = 'google_ads'"
+    )
+    connection.execute(
+        "create or replace view staging.stg_shop__orders as "
+        "select * from staging.base_shop__orders where false"
+    )
+    connection.close()
+    summary = run_checks(
+        broken, DEMO_LANDING, tmp_path / "docs", freshness=False, layers={"marts", "staging"}
+    )
+    statuses = {suite.suite: suite.status for suite in summary.suites}
+    assert statuses["marts__mart_source_reconciliation"] == FAILED
+    assert statuses["staging__stg_shop__orders"] in {FAILED, "error"}
+    assert summary.exit_code == 1
+
+
+def test_sqlfluff_lint_models():
+    """House style for every model; fails until every file is lint-clean."""
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("sqlfluff")),
+            "lint",
+            "models",
+            "--disable-progress-bar",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
