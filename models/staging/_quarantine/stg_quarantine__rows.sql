@@ -3,23 +3,23 @@
 with
 
 {% for source_name, entity, _ in landing_entities() %}
-{{ source_name }}__{{ entity }} as (
-    select
-        '{{ source_name }}' as source_name,
-        '{{ entity }}' as entity,
-        source_file,
-        extracted_at,
-        quarantine_reason,
-        cast(raw_values as {{ api.Column.translate_type('string') }}) as raw_values
-    from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
-    where quarantine_reason is not null
-),
+    {{ source_name }}__{{ entity }} as (
+        select
+            '{{ source_name }}' as source_name,
+            '{{ entity }}' as entity,
+            source_file,
+            extracted_at,
+            quarantine_reason,
+            cast(raw_values as {{ api.Column.translate_type('string') }}) as raw_values
+        from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
+        where quarantine_reason is not null
+    ),
 
 {% endfor %}
 final as (
     {% for source_name, entity, _ in landing_entities() %}
-    select * from {{ source_name }}__{{ entity }}
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ source_name }}__{{ entity }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
 

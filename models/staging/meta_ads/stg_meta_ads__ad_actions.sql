@@ -26,7 +26,8 @@ action_values as (
         {{ to_reporting_currency(try_cast('action.value', 'double'), 'insights.units_per_eur') }} as action_value_eur,
         insights.currency
     from insights,
-        unnest(from_json(insights.action_values, '[{"action_type": "VARCHAR", "value": "VARCHAR"}]')) as actions (action)
+        unnest(from_json(insights.action_values, '[{"action_type": "VARCHAR", "value": "VARCHAR"}]'))
+            as actions (action)
 ),
 
 final as (
