@@ -30,8 +30,8 @@ audience: install
 	$(BIN)/growth-ledger audience
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## The whole test suite: lint, then pytest (which builds real warehouses).
 test: install system-deps lint
