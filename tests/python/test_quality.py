@@ -55,7 +55,7 @@ def test_reconciliation_compares_marts_once_they_exist(demo_checks, demo_warehou
     connection = duckdb.connect(str(demo_warehouse), read_only=True)
     spend_facts = connection.execute(
         "select count(*) from information_schema.columns where table_schema = 'marts' "
-        "and column_name = 'spend_eur' and table_name like 'fct_%'"
+        "and column_name = 'spend_eur' and table_name like 'fct_ad_%'"
     ).fetchone()[0]
     connection.close()
     # 5 staging comparisons, plus one per fact that carries ad spend.
