@@ -296,3 +296,29 @@ def test_no_extract_overwrote_another(out: Path, manifest: dict[str, Any]) -> No
     on_disk = {e: len(_files(out, e)) for e in manifest["files_per_entity"]}
     assert on_disk == manifest["files_per_entity"]
     assert on_disk["ga4/events"] == manifest["date_range"]["days"]
+
+
+def test_organic_sessions_follow_search_console_clicks(out: Path) -> None:
+    sc = _latest_csv(out, "search_console/search_analytics",
+                     ["date", "query", "page", "country", "device"])
+    clicks = sum(int(r["clicks"]) for r in sc.values() if r["clicks"].lstrip("-").isdigit()
+                 and int(r["clicks"]) > 0)
+    organic = 0
+    for f in _files(out, "ga4/events"):
+        t = pq.read_table(f, columns=["event_name", "event_params"]).to_pylist()
+        for r in t:
+            if r["event_name"] != "session_start":
+                continue
+            p = {x["key"]: x["value"]["string_value"] for x in r["event_params"]}
+            organic += p.get("medium") == "organic"
+    assert 0.8 < organic / clicks < 1.0
+
+
+def test_truth_channel_effects_are_consistent(manifest: dict[str, Any]) -> None:
+    ch = manifest["attribution_truth"]["channels"]
+    assert ch["paid_search_brand"]["p_trigger"] > ch["paid_social_meta"]["p_trigger"]
+    total = sum(c["true_incremental_conversions"] for c in ch.values())
+    last = sum(c["last_touch_conversions"] for c in ch.values())
+    assert total == last  # every web order has one cause and one last touch
+    # delayed purchases make last touch over-credit direct versus the truth
+    assert ch["direct"]["last_touch_conversions"] > ch["direct"]["true_incremental_conversions"]

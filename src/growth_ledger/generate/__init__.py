@@ -65,7 +65,7 @@ def generate(out_dir: Path, scale: str | float = "demo", seed: int = 42,
              show_progress: bool = True) -> dict[str, Any]:
     """Write every source under out_dir/<source>/<entity>/ and the ground truth to
     out_dir/_truth/manifest.json; return the manifest."""
-    from .traffic import UNPAID, Simulator
+    from .traffic import MIGRATED_CONTRACTS, UNPAID, Simulator
 
     factor = SCALES[scale] if isinstance(scale, str) else float(scale)
     PARQUET_LEVEL["level"] = 9 if factor <= 5 else 3
@@ -261,7 +261,8 @@ def generate(out_dir: Path, scale: str | float = "demo", seed: int = 42,
             {"kind": "cost_increase", "source": "catalog", "product_line": COST_INCREASE[0],
              "start": COST_INCREASE[1].isoformat(), "multiplier": COST_INCREASE[2]},
         ],
-        "subscriptions": subs,
+        "subscriptions": {**subs, "migrated_contracts_created_on_first_day":
+                          int(MIGRATED_CONTRACTS * factor)},
         "email_formatting_cases": sim.orders.odd_emails + sim.crm.odd,
         "defect_plan_entities": sorted(k for k, v in PLANS.items() if v),
         "budgets": {"channels": "ad platform (google_ads, meta_ads, tiktok_ads, linkedin_ads)",

@@ -81,6 +81,16 @@ class Crm:
             self.add_profile(f"newsletter{k}@{['gmail.com', 'gmx.de', 'outlook.com'][k % 3]}",
                              m, ts, "subscribed", None, None, None, None)
 
+    def initial_list(self, n: int) -> None:
+        """Sign-ups collected before the period (created up to two years earlier)."""
+        start = epoch_seconds(DAYS[0])
+        for _ in range(n):
+            k = len(self.p_email)
+            m = int(self.rng.choice(4, p=[0.4, 0.27, 0.18, 0.15]))
+            ts = start - int(self.rng.integers(86_400, 730 * 86_400))
+            self.add_profile(f"newsletter{k}@{['gmail.com', 'gmx.de', 'outlook.com'][k % 3]}",
+                             m, ts, "subscribed", None, None, None, None)
+
     # ---- weekly campaign
     def send(self, d: int) -> None:
         rng = self.rng

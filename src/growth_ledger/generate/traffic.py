@@ -68,6 +68,8 @@ UNPAID = ("organic_search", "direct", "email", "referral", "organic_social")
 REPEAT_CHANNELS = np.array([CH[c] for c in ("direct", "organic_search", "email",
                                             "paid_search_brand")])
 CLICK_TO_SESSION = 0.85
+MIGRATED_CONTRACTS = 150  # demo-scale contracts re-created on the first day
+INITIAL_NEWSLETTER = 800  # demo-scale newsletter profiles collected before the period
 IMMEDIATE_BUY = 0.55
 GA4_TRACKED = 0.88  # share of web orders with a GA4 purchase (consent, ad-blockers)
 CONSENT_DENIED = 0.07
@@ -177,6 +179,7 @@ class Simulator:
         self.prices = {cur: np.array([p.price(m) for p in catalog])
                        for m, cur in (("FR", "EUR"), ("GB", "GBP"), ("US", "USD"))}
         self.carry: pa.Table | None = None
+        self.crm.initial_list(int(INITIAL_NEWSLETTER * scale))
         # truth accumulators
         self.trig_n = np.zeros(self.n_src, dtype=np.int64)
         self.trig_rev = np.zeros(self.n_src)
@@ -559,7 +562,7 @@ class Simulator:
         c = self.cust
         n_new = rng.poisson(1.0 * self.scale * (1 + 0.5 * (day.month in (11, 12, 1))))
         if d == 0:
-            n_new += int(150 * self.scale)  # contracts migrated from the old platform
+            n_new += int(MIGRATED_CONTRACTS * self.scale)  # moved over from the old platform
         for _ in range(n_new):
             market = MARKETS[int(rng.choice(4, p=MARKET_MIX))]
             if rng.random() < 0.5 and c.ids:

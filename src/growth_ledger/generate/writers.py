@@ -84,4 +84,5 @@ def write_parquet(path: Path, table: pa.Table) -> None:
         if "event_timestamp" in table.column_names else None,
         write_statistics=True,
         row_group_size=1_000_000,
+        store_schema=False,  # the Parquet schema is enough; keeps small files small
     )
