@@ -77,6 +77,34 @@ def build(
 
 
 @app.command()
+def check(
+    landing: LandingOption = DEMO_LANDING,
+    db: DbOption = DEFAULT_DB,
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="Data Docs folder (default: in the board pack).")
+    ] = None,
+    freshness: Annotated[bool, typer.Option(help="Also run dbt source freshness.")] = True,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option("--layer", help="Only these layers: landing, staging, marts, reconciliation."),
+    ] = None,
+) -> None:
+    """Run the Great Expectations suites, the landing pre-flight and source freshness."""
+    from growth_ledger.check import DEFAULT_DOCS_DIR, run_checks
+
+    if not db.exists():
+        fail(f"{db} does not exist: run `growth-ledger build` first")
+    summary = run_checks(
+        db,
+        landing,
+        docs or DEFAULT_DOCS_DIR,
+        freshness=freshness,
+        layers=set(layer) if layer else None,
+    )
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
 def report(
     db: DbOption = DEFAULT_DB,
     out: Annotated[Path, typer.Option("--out", help="Folder for the static site.")] = Path(

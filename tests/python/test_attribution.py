@@ -178,6 +178,7 @@ def test_markov_removal_effects_match_channelattribution() -> None:
     # The published ChannelAttribution package, an implementation independent of ours.
     import ChannelAttribution as channel_attribution
     import pandas
+
     frame = pandas.DataFrame(
         [(" > ".join(p.path), p.conversions, p.non_conversions) for p in SMALL_PATHS],
         columns=["path", "conversions", "non_conversions"],

@@ -23,45 +23,144 @@ NAME_RE = re.compile(r"^(?P<entity>[a-z_]+)_(?P<ts>\d{8}T\d{6})Z\.(?P<ext>csv|js
 
 # source/entity -> (format, required columns) as in docs/landing_contract.md
 CONTRACT: dict[str, tuple[str, list[str]]] = {
-    "google_ads/ad_stats": ("csv", [
-        "segments.date", "customer.id", "customer.currency_code", "customer.time_zone",
-        "campaign.id", "campaign.name", "ad_group.id", "ad_group.name", "ad_group_ad.ad.id",
-        "metrics.cost_micros", "metrics.impressions", "metrics.clicks", "metrics.conversions",
-        "metrics.conversions_value"]),
-    "meta_ads/ads_insights": ("jsonl", [
-        "date_start", "account_id", "account_currency", "campaign_id", "campaign_name",
-        "adset_id", "adset_name", "ad_id", "spend", "impressions", "clicks"]),
-    "tiktok_ads/ad_report": ("csv", [
-        "stat_time_day", "advertiser_id", "currency", "campaign_id", "campaign_name",
-        "adgroup_id", "adgroup_name", "ad_id", "spend", "impressions", "clicks",
-        "complete_payment", "total_complete_payment_rate"]),
-    "linkedin_ads/ad_analytics": ("csv", [
-        "date", "account_urn", "campaign_urn", "campaign_name", "creative_urn", "currency",
-        "cost_in_local_currency", "cost_in_usd", "impressions", "clicks",
-        "external_website_conversions", "conversion_value_in_local_currency"]),
-    "search_console/search_analytics": ("csv", [
-        "date", "query", "page", "country", "device", "clicks", "impressions", "ctr",
-        "position"]),
-    "ga4/events": ("parquet", [
-        "event_date", "event_timestamp", "event_name", "event_params", "user_pseudo_id"]),
-    "shop/orders": ("jsonl", [
-        "id", "name", "created_at", "updated_at", "currency", "line_items", "total_price",
-        "subtotal_price", "total_discounts", "total_tax", "financial_status"]),
-    "catalog/products": ("csv", ["sku", "product_id", "title", "product_line",
-                                 "list_price_eur"]),
+    "google_ads/ad_stats": (
+        "csv",
+        [
+            "segments.date",
+            "customer.id",
+            "customer.currency_code",
+            "customer.time_zone",
+            "campaign.id",
+            "campaign.name",
+            "ad_group.id",
+            "ad_group.name",
+            "ad_group_ad.ad.id",
+            "metrics.cost_micros",
+            "metrics.impressions",
+            "metrics.clicks",
+            "metrics.conversions",
+            "metrics.conversions_value",
+        ],
+    ),
+    "meta_ads/ads_insights": (
+        "jsonl",
+        [
+            "date_start",
+            "account_id",
+            "account_currency",
+            "campaign_id",
+            "campaign_name",
+            "adset_id",
+            "adset_name",
+            "ad_id",
+            "spend",
+            "impressions",
+            "clicks",
+        ],
+    ),
+    "tiktok_ads/ad_report": (
+        "csv",
+        [
+            "stat_time_day",
+            "advertiser_id",
+            "currency",
+            "campaign_id",
+            "campaign_name",
+            "adgroup_id",
+            "adgroup_name",
+            "ad_id",
+            "spend",
+            "impressions",
+            "clicks",
+            "complete_payment",
+            "total_complete_payment_rate",
+        ],
+    ),
+    "linkedin_ads/ad_analytics": (
+        "csv",
+        [
+            "date",
+            "account_urn",
+            "campaign_urn",
+            "campaign_name",
+            "creative_urn",
+            "currency",
+            "cost_in_local_currency",
+            "cost_in_usd",
+            "impressions",
+            "clicks",
+            "external_website_conversions",
+            "conversion_value_in_local_currency",
+        ],
+    ),
+    "search_console/search_analytics": (
+        "csv",
+        ["date", "query", "page", "country", "device", "clicks", "impressions", "ctr", "position"],
+    ),
+    "ga4/events": (
+        "parquet",
+        ["event_date", "event_timestamp", "event_name", "event_params", "user_pseudo_id"],
+    ),
+    "shop/orders": (
+        "jsonl",
+        [
+            "id",
+            "name",
+            "created_at",
+            "updated_at",
+            "currency",
+            "line_items",
+            "total_price",
+            "subtotal_price",
+            "total_discounts",
+            "total_tax",
+            "financial_status",
+        ],
+    ),
+    "catalog/products": ("csv", ["sku", "product_id", "title", "product_line", "list_price_eur"]),
     "catalog/product_costs": ("csv", ["sku", "valid_from", "unit_cost", "currency"]),
-    "subscriptions/billing_events": ("csv", [
-        "event_id", "event_type", "occurred_at", "subscription_id", "customer_id", "plan_id",
-        "sku", "quantity", "interval_months", "amount", "currency"]),
+    "subscriptions/billing_events": (
+        "csv",
+        [
+            "event_id",
+            "event_type",
+            "occurred_at",
+            "subscription_id",
+            "customer_id",
+            "plan_id",
+            "sku",
+            "quantity",
+            "interval_months",
+            "amount",
+            "currency",
+        ],
+    ),
     "email/campaigns": ("csv", ["campaign_id", "campaign_name", "sent_at", "channel"]),
     "email/events": ("csv", ["event_id", "event_type", "occurred_at", "campaign_id", "email"]),
-    "email/profiles": ("csv", ["profile_id", "email", "consent_email", "consent_ads",
-                               "created_at"]),
-    "support/tickets": ("csv", ["ticket_id", "created_at", "status", "requester_email",
-                                "category", "priority"]),
-    "stores/sales": ("csv", ["date", "store_id", "store_name", "country_code", "currency",
-                             "transactions", "gross_sales", "discounts", "returns",
-                             "net_sales", "cogs"]),
+    "email/profiles": (
+        "csv",
+        ["profile_id", "email", "consent_email", "consent_ads", "created_at"],
+    ),
+    "support/tickets": (
+        "csv",
+        ["ticket_id", "created_at", "status", "requester_email", "category", "priority"],
+    ),
+    "stores/sales": (
+        "csv",
+        [
+            "date",
+            "store_id",
+            "store_name",
+            "country_code",
+            "currency",
+            "transactions",
+            "gross_sales",
+            "discounts",
+            "returns",
+            "net_sales",
+            "cogs",
+        ],
+    ),
     "fx/rates": ("csv", ["date", "currency", "rate"]),
     "finance/budgets": ("csv", ["month", "channel", "budget_eur"]),
     "finance/targets": ("csv", ["month", "kpi", "target_value"]),
@@ -99,8 +198,11 @@ def _latest_csv(out: Path, entity: str, key: list[str]) -> dict[tuple[str, ...],
 
 
 def _digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_scales_registry() -> None:
@@ -248,8 +350,12 @@ def test_subscription_charges_create_shop_orders(out: Path) -> None:
             except json.JSONDecodeError:
                 continue
             ids[o.get("id")] = o.get("source_name")
-    charges = [r for f in _files(out, "subscriptions/billing_events") for r in _csv_rows(f)
-               if r["event_type"] == "charge_succeeded" and r["shop_order_id"]]
+    charges = [
+        r
+        for f in _files(out, "subscriptions/billing_events")
+        for r in _csv_rows(f)
+        if r["event_type"] == "charge_succeeded" and r["shop_order_id"]
+    ]
     assert len(charges) > 50
     linked = [ids.get(int(r["shop_order_id"])) for r in charges]
     assert sum(s == "subscription_contract" for s in linked) >= 0.95 * len(charges)
@@ -259,19 +365,27 @@ def test_planted_signal(out: Path, manifest: dict[str, Any]) -> None:
     camps = manifest["attribution_truth"]["campaigns"]
     wasted = next(e for e in manifest["planted_events"] if e["kind"] == "wasted_campaign")
     w = next(c for c in camps if c["campaign_id"] == wasted["campaign_ids"][0])
-    others = [c["true_conversions"] / c["clicks"] for c in camps if c["clicks"] > 300
-              and c["campaign_id"] != w["campaign_id"]]
+    others = [
+        c["true_conversions"] / c["clicks"]
+        for c in camps
+        if c["clicks"] > 300 and c["campaign_id"] != w["campaign_id"]
+    ]
     assert w["clicks"] > 300
     assert w["true_conversions"] / w["clicks"] < 0.2 * float(np.median(others))
     # Meta tracking break: purchases vanish while clicks hold
     brk = next(e for e in manifest["planted_events"] if e["kind"] == "tracking_break")
     lo, hi = brk["start"], brk["end"]
-    in_brk = [json.loads(ln) for f in _files(out, "meta_ads/ads_insights")
-              for ln in f.read_text().splitlines() if f'"date_start":"{lo[:7]}' in ln]
+    in_brk = [
+        json.loads(ln)
+        for f in _files(out, "meta_ads/ads_insights")
+        for ln in f.read_text().splitlines()
+        if f'"date_start":"{lo[:7]}' in ln
+    ]
     inside = [o for o in in_brk if lo <= o["date_start"] <= hi]
     assert sum(int(o["clicks"]) for o in inside) > 0
-    assert not any(a["action_type"].endswith("purchase") for o in inside
-                   for a in o.get("actions", []))
+    assert not any(
+        a["action_type"].endswith("purchase") for o in inside for a in o.get("actions", [])
+    )
     # churn driver raises churn
     churn = next(e for e in manifest["planted_events"] if e["kind"] == "churn_driver")
     assert churn["observed_churn_rate_with_driver"] > churn["observed_churn_rate_without_driver"]
@@ -299,10 +413,14 @@ def test_no_extract_overwrote_another(out: Path, manifest: dict[str, Any]) -> No
 
 
 def test_organic_sessions_follow_search_console_clicks(out: Path) -> None:
-    sc = _latest_csv(out, "search_console/search_analytics",
-                     ["date", "query", "page", "country", "device"])
-    clicks = sum(int(r["clicks"]) for r in sc.values() if r["clicks"].lstrip("-").isdigit()
-                 and int(r["clicks"]) > 0)
+    sc = _latest_csv(
+        out, "search_console/search_analytics", ["date", "query", "page", "country", "device"]
+    )
+    clicks = sum(
+        int(r["clicks"])
+        for r in sc.values()
+        if r["clicks"].lstrip("-").isdigit() and int(r["clicks"]) > 0
+    )
     organic = 0
     for f in _files(out, "ga4/events"):
         t = pq.read_table(f, columns=["event_name", "event_params"]).to_pylist()

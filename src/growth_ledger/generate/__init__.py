@@ -56,13 +56,18 @@ def _progress(show: bool) -> Iterator[Progress | None]:
     if not show:
         yield None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total}"), TimeElapsedColumn()) as p:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    ) as p:
         yield p
 
 
-def generate(out_dir: Path, scale: str | float = "demo", seed: int = 42,
-             show_progress: bool = True) -> dict[str, Any]:
+def generate(
+    out_dir: Path, scale: str | float = "demo", seed: int = 42, show_progress: bool = True
+) -> dict[str, Any]:
     """Write every source under out_dir/<source>/<entity>/ and the ground truth to
     out_dir/_truth/manifest.json; return the manifest."""
     from .traffic import MIGRATED_CONTRACTS, UNPAID, Simulator
@@ -83,8 +88,7 @@ def generate(out_dir: Path, scale: str | float = "demo", seed: int = 42,
     fx, published = finance.fx_series(rngs[5])
     metrics = ads_mod.simulate_delivery(campaigns, rngs[6])
     sc_rows, sc_clicks = search_console.simulate(factor, rngs[7])
-    sim = Simulator(out, factor, rngs[:4], campaigns, catalog, metrics, sc_clicks, fx, mess,
-                    truth)
+    sim = Simulator(out, factor, rngs[:4], campaigns, catalog, metrics, sc_clicks, fx, mess, truth)
 
     with _progress(show_progress) as prog:
         t_days = prog.add_task("simulate days (ga4, shop, crm)", total=N_DAYS) if prog else None
@@ -138,9 +142,11 @@ def generate(out_dir: Path, scale: str | float = "demo", seed: int = 42,
         sess = int(sim.sessions_n[src].sum())
         conv = int(sim.trig_n[src].sum())
         channel_truth[ch] = {
-            "p_trigger": UNPAID_P.get(ch) if ch in UNPAID else
-            round(float(np.average(sim.src_p[src], weights=np.maximum(sim.sessions_n[src], 1)
-                                   )), 5),
+            "p_trigger": UNPAID_P.get(ch)
+            if ch in UNPAID
+            else round(
+                float(np.average(sim.src_p[src], weights=np.maximum(sim.sessions_n[src], 1))), 5
+            ),
             "sessions": sess,
             "true_incremental_conversions": conv,
             "true_incremental_revenue_eur": round(float(sim.trig_rev[src].sum()), 2),
@@ -161,61 +167,100 @@ def generate(out_dir: Path, scale: str | float = "demo", seed: int = 42,
         "reporting_currency": "EUR",
         "ga4_property_time_zone": "Europe/Paris",
         "shop_time_zone": "Europe/Paris",
-        "markets": {m: {"currency": MARKET_CURRENCY[m], "tax_rate": MARKET_TAX[m],
-                        "prices_include_tax": TAX_INCLUSIVE[m]} for m in MARKET_CURRENCY},
+        "markets": {
+            m: {
+                "currency": MARKET_CURRENCY[m],
+                "tax_rate": MARKET_TAX[m],
+                "prices_include_tax": TAX_INCLUSIVE[m],
+            }
+            for m in MARKET_CURRENCY
+        },
         "tax_note": "EU/GB shop prices are VAT-inclusive, US prices exclude sales tax "
-                    "(added as total_tax). Shipping is not taxed in this dataset.",
-        "accounts": [{"platform": a.platform, "account_id": a.account_id, "name": a.name,
-                      "currency": a.currency, "time_zone": a.tz} for a in ACCOUNTS.values()],
-        "taxonomy": {"pattern": "<MARKET>_<CHANNEL>_<FUNNEL>_<PRODUCTLINE>_<free text>",
-                     **TAXONOMY,
-                     "unmapped_campaigns": [c.name for c in campaigns
-                                            if not c.template.name.startswith(
-                                                tuple(TAXONOMY["market"]))]},
+        "(added as total_tax). Shipping is not taxed in this dataset.",
+        "accounts": [
+            {
+                "platform": a.platform,
+                "account_id": a.account_id,
+                "name": a.name,
+                "currency": a.currency,
+                "time_zone": a.tz,
+            }
+            for a in ACCOUNTS.values()
+        ],
+        "taxonomy": {
+            "pattern": "<MARKET>_<CHANNEL>_<FUNNEL>_<PRODUCTLINE>_<free text>",
+            **TAXONOMY,
+            "unmapped_campaigns": [
+                c.name
+                for c in campaigns
+                if not c.template.name.startswith(tuple(TAXONOMY["market"]))
+            ],
+        },
         "extracts": {
             "monthly_backfill": "one file per calendar month, pulled 06:00Z on the 2nd of the "
-                                "next month (ad platforms, search console, shop orders, "
-                                "billing, email events, tickets, stores, fx)",
+            "next month (ad platforms, search console, shop orders, "
+            "billing, email events, tickets, stores, fx)",
             "daily_pulls": "October 2026: ad platforms, search console and shop orders are "
-                           "pulled daily at 06:00Z for the previous 3 days",
+            "pulled daily at 06:00Z for the previous 3 days",
             "maturity": {str(k): v for k, v in ads_mod.MATURITY.items()},
-            "missing_daily_pulls": [{"source": p, "data_day": d.isoformat(),
-                                     "covered_by_next_pull": True}
-                                    for p, d in ads_mod.MISSING_PULL.items()],
+            "missing_daily_pulls": [
+                {"source": p, "data_day": d.isoformat(), "covered_by_next_pull": True}
+                for p, d in ads_mod.MISSING_PULL.items()
+            ],
             "late_files": [
-                {"source": p, "entity": "*", "month": f"{ym[0]}-{ym[1]:02d}",
-                 "delay_days": n} for p, (ym, n) in ads_mod.LATE_BACKFILL.items()
-            ] + [{"source": "ga4", "entity": "events", "data_day":
-                  _ga4_late()[0].isoformat(), "delay_days": _ga4_late()[1]}],
+                {"source": p, "entity": "*", "month": f"{ym[0]}-{ym[1]:02d}", "delay_days": n}
+                for p, (ym, n) in ads_mod.LATE_BACKFILL.items()
+            ]
+            + [
+                {
+                    "source": "ga4",
+                    "entity": "events",
+                    "data_day": _ga4_late()[0].isoformat(),
+                    "delay_days": _ga4_late()[1],
+                }
+            ],
             "ga4_file_naming": "events_<extract ts>: the Paris-day export lands the next "
-                               "morning (06:00Z) and holds one event_date",
+            "morning (06:00Z) and holds one event_date",
         },
-        "catalog": {"skus": len(catalog), "cost_increase": {
-            "product_line": COST_INCREASE[0], "valid_from": COST_INCREASE[1].isoformat(),
-            "multiplier": COST_INCREASE[2]}},
+        "catalog": {
+            "skus": len(catalog),
+            "cost_increase": {
+                "product_line": COST_INCREASE[0],
+                "valid_from": COST_INCREASE[1].isoformat(),
+                "multiplier": COST_INCREASE[2],
+            },
+        },
         "counts": {
-            "campaigns": len(campaigns), "ads": sum(len(c.ads) for c in campaigns),
-            "ga4_events": sim.ga4_events, "ga4_purchases": sim.ga4_purchases,
-            "web_orders": sim.web_orders, "orders": int(sim.orders.stats["orders"]),
+            "campaigns": len(campaigns),
+            "ads": sum(len(c.ads) for c in campaigns),
+            "ga4_events": sim.ga4_events,
+            "ga4_purchases": sim.ga4_purchases,
+            "web_orders": sim.web_orders,
+            "orders": int(sim.orders.stats["orders"]),
             "subscription_orders": int(sim.orders.stats["subscription_orders"]),
             "cancelled_orders": int(sim.orders.stats["cancelled"]),
             "refunded_orders": int(sim.orders.stats["refunded"]),
             "partially_refunded_orders": int(sim.orders.stats["partially_refunded"]),
-            "customers": len(sim.cust.ids), "email_profiles": len(sim.crm.p_email),
-            "email_campaigns": len(sim.crm.campaigns), "tickets": sim.crm.stats["tickets"],
+            "customers": len(sim.cust.ids),
+            "email_profiles": len(sim.crm.p_email),
+            "email_campaigns": len(sim.crm.campaigns),
+            "tickets": sim.crm.stats["tickets"],
             "subscriptions": subs["created"],
             "subscriptions_active_at_end": sum(1 for s in sim.subs.subs if s.status == "active"),
-            "search_console_rows": len(sc_rows), "store_rows": len(store_rows),
+            "search_console_rows": len(sc_rows),
+            "store_rows": len(store_rows),
         },
-        "ga4_vs_shop": {"tracked_share_of_web_orders": 0.88,
-                        "consent_denied_visitor_share": 0.07,
-                        "baseline_revenue_noise_sd": 0.01},
+        "ga4_vs_shop": {
+            "tracked_share_of_web_orders": 0.88,
+            "consent_denied_visitor_share": 0.07,
+            "baseline_revenue_noise_sd": 0.01,
+        },
         "attribution_truth": {
             "rule": "each session of source s triggers a purchase with probability "
-                    "p_trigger(s) x promo_factor(day); journey conversion = "
-                    "1 - prod(1 - p). 55% of triggers buy in the same session, the rest "
-                    "return 1-14 days later via direct/organic/brand search/email. "
-                    "true_incremental_* credit each order to its triggering session.",
+            "p_trigger(s) x promo_factor(day); journey conversion = "
+            "1 - prod(1 - p). 55% of triggers buy in the same session, the rest "
+            "return 1-14 days later via direct/organic/brand search/email. "
+            "true_incremental_* credit each order to its triggering session.",
             "promo_factor": {"black_friday_week": 1.5, "december_1_20": 1.2, "other": 1.0},
             "channels": channel_truth,
             "channel_ranking_by_true_revenue": ranking,
@@ -223,53 +268,87 @@ def generate(out_dir: Path, scale: str | float = "demo", seed: int = 42,
         },
         "platform_claims": {
             "rule": "platform conversions = claim_factor x orders whose buyer clicked an ad "
-                    "of the platform within its window (credited to the last such ad, on the "
-                    "order day)",
-            "claim_factor": CLAIM_FACTOR, "click_window_days": CLAIM_WINDOW_DAYS,
+            "of the platform within its window (credited to the last such ad, on the "
+            "order day)",
+            "claim_factor": CLAIM_FACTOR,
+            "click_window_days": CLAIM_WINDOW_DAYS,
         },
         "planted_events": [
-            {"kind": "tracking_break", "source": "meta_ads",
-             "start": META_TRACKING_BREAK[0].isoformat(),
-             "end": META_TRACKING_BREAK[1].isoformat(),
-             "detail": "purchase actions are 0 on every Meta ad while clicks hold"},
-            {"kind": "cpc_surge", "source": "google_ads",
-             "campaign_names": [c.name for c in campaigns
-                                if c.name.startswith(CPC_SURGE_CAMPAIGN)],
-             "campaign_ids": [c.campaign_id for c in campaigns
-                              if c.name.startswith(CPC_SURGE_CAMPAIGN)],
-             "start": CPC_SURGE[0].isoformat(), "end": CPC_SURGE[1].isoformat(),
-             "cpc_multiplier": CPC_SURGE[2]},
-            {"kind": "wasted_campaign", "source": "meta_ads",
-             "campaign_names": [c.name for c in campaigns if c.name.startswith(WASTED_CAMPAIGN)],
-             "campaign_ids": [c.campaign_id for c in campaigns
-                              if c.name.startswith(WASTED_CAMPAIGN)],
-             "start": START.isoformat(), "end": END.isoformat(),
-             "p_trigger": next(c.template.p_trigger for c in campaigns
-                           if c.name.startswith(WASTED_CAMPAIGN))},
-            {"kind": "ga4_revenue_drift", "source": "ga4",
-             "start": GA4_REVENUE_DRIFT[0].isoformat(), "end": GA4_REVENUE_DRIFT[1].isoformat(),
-             "ga4_over_shop_revenue": GA4_REVENUE_DRIFT[2]},
-            {"kind": "churn_driver", "source": "subscriptions",
-             "driver": ">= 2 support tickets of category delivery or product_issue in the 60 "
-                       "days before a renewal", "hazard_multiplier": 3.0,
-             "base_churn_per_renewal_per_interval_month": 0.045,
-             "issue_prone_subscriber_share": 0.2,
-             "observed_churn_rate_with_driver": round(churn_with, 4),
-             "observed_churn_rate_without_driver": round(churn_without, 4),
-             "renewals_with_driver": subs["renewals_with_driver"],
-             "renewals_without_driver": subs["renewals_without_driver"]},
-            {"kind": "cost_increase", "source": "catalog", "product_line": COST_INCREASE[0],
-             "start": COST_INCREASE[1].isoformat(), "multiplier": COST_INCREASE[2]},
+            {
+                "kind": "tracking_break",
+                "source": "meta_ads",
+                "start": META_TRACKING_BREAK[0].isoformat(),
+                "end": META_TRACKING_BREAK[1].isoformat(),
+                "detail": "purchase actions are 0 on every Meta ad while clicks hold",
+            },
+            {
+                "kind": "cpc_surge",
+                "source": "google_ads",
+                "campaign_names": [
+                    c.name for c in campaigns if c.name.startswith(CPC_SURGE_CAMPAIGN)
+                ],
+                "campaign_ids": [
+                    c.campaign_id for c in campaigns if c.name.startswith(CPC_SURGE_CAMPAIGN)
+                ],
+                "start": CPC_SURGE[0].isoformat(),
+                "end": CPC_SURGE[1].isoformat(),
+                "cpc_multiplier": CPC_SURGE[2],
+            },
+            {
+                "kind": "wasted_campaign",
+                "source": "meta_ads",
+                "campaign_names": [c.name for c in campaigns if c.name.startswith(WASTED_CAMPAIGN)],
+                "campaign_ids": [
+                    c.campaign_id for c in campaigns if c.name.startswith(WASTED_CAMPAIGN)
+                ],
+                "start": START.isoformat(),
+                "end": END.isoformat(),
+                "p_trigger": next(
+                    c.template.p_trigger for c in campaigns if c.name.startswith(WASTED_CAMPAIGN)
+                ),
+            },
+            {
+                "kind": "ga4_revenue_drift",
+                "source": "ga4",
+                "start": GA4_REVENUE_DRIFT[0].isoformat(),
+                "end": GA4_REVENUE_DRIFT[1].isoformat(),
+                "ga4_over_shop_revenue": GA4_REVENUE_DRIFT[2],
+            },
+            {
+                "kind": "churn_driver",
+                "source": "subscriptions",
+                "driver": ">= 2 support tickets of category delivery or product_issue in the 60 "
+                "days before a renewal",
+                "hazard_multiplier": 3.0,
+                "base_churn_per_renewal_per_interval_month": 0.045,
+                "issue_prone_subscriber_share": 0.2,
+                "observed_churn_rate_with_driver": round(churn_with, 4),
+                "observed_churn_rate_without_driver": round(churn_without, 4),
+                "renewals_with_driver": subs["renewals_with_driver"],
+                "renewals_without_driver": subs["renewals_without_driver"],
+            },
+            {
+                "kind": "cost_increase",
+                "source": "catalog",
+                "product_line": COST_INCREASE[0],
+                "start": COST_INCREASE[1].isoformat(),
+                "multiplier": COST_INCREASE[2],
+            },
         ],
-        "subscriptions": {**subs, "migrated_contracts_created_on_first_day":
-                          int(MIGRATED_CONTRACTS * factor)},
+        "subscriptions": {
+            **subs,
+            "migrated_contracts_created_on_first_day": int(MIGRATED_CONTRACTS * factor),
+        },
         "email_formatting_cases": sim.orders.odd_emails + sim.crm.odd,
         "defect_plan_entities": sorted(k for k, v in PLANS.items() if v),
-        "budgets": {"channels": "ad platform (google_ads, meta_ads, tiktok_ads, linkedin_ads)",
-                    "values": budgets},
+        "budgets": {
+            "channels": "ad platform (google_ads, meta_ads, tiktok_ads, linkedin_ads)",
+            "values": budgets,
+        },
         "targets": targets,
-        "actuals_for_targets": {m: {k: round(v, 2) for k, v in a.items()}
-                                for m, a in actuals.items()},
+        "actuals_for_targets": {
+            m: {k: round(v, 2) for k, v in a.items()} for m, a in actuals.items()
+        },
     }
     return truth.write(out)
 
@@ -282,8 +361,17 @@ def _ga4_late() -> tuple[dt.date, int]:
 
 def _write_catalog(out: Path, catalog: list[Any], truth: Truth) -> None:
     header = ["sku", "product_id", "title", "product_line", "list_price_eur", "launched_on"]
-    rows = [[p.sku, p.product_id, p.title, p.product_line, f"{p.list_price_eur:.2f}",
-             p.launched_on.isoformat()] for p in catalog]
+    rows = [
+        [
+            p.sku,
+            p.product_id,
+            p.title,
+            p.product_line,
+            f"{p.list_price_eur:.2f}",
+            p.launched_on.isoformat(),
+        ]
+        for p in catalog
+    ]
     fname = extract_name("products", FINAL_EXTRACT, "csv")
     write_text(out / "catalog" / "products" / fname, csv_text(header, rows))
     truth.file("catalog", "products", len(rows))
@@ -300,13 +388,19 @@ def _spend_by_month(campaigns: list[Any], m: ads_mod.AdMetrics) -> dict[str, dic
     months = np.array([f"{d:%Y-%m}" for d in DAYS])
     for mo in sorted(set(months)):
         rows = months == mo
-        out[mo] = {p: round(float(m.spend_eur[rows][:, plat == p].sum()), 2)
-                   for p in ("google_ads", "meta_ads", "tiktok_ads", "linkedin_ads")}
+        out[mo] = {
+            p: round(float(m.spend_eur[rows][:, plat == p].sum()), 2)
+            for p in ("google_ads", "meta_ads", "tiktok_ads", "linkedin_ads")
+        }
     return out
 
 
-def _actuals(sim: Any, spend: dict[str, dict[str, float]], store_rows: list[list[Any]],
-             fx: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+def _actuals(
+    sim: Any,
+    spend: dict[str, dict[str, float]],
+    store_rows: list[list[Any]],
+    fx: dict[str, np.ndarray],
+) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     vat = {s[0]: s[4] for s in stores.STORES}
     for r in store_rows:
@@ -319,10 +413,15 @@ def _actuals(sim: Any, spend: dict[str, dict[str, float]], store_rows: list[list
         sp = sum(spend.get(mo, {}).values())
         rev = a.get("net_revenue", 0.0)
         gm = rev - a.get("cogs", 0.0)
-        out[mo] = {"net_revenue": rev, "gross_margin": gm,
-                   "contribution_margin": gm - sp - 0.03 * rev, "marketing_spend": sp,
-                   "new_customers": a.get("new_customers", 0.0), "orders": a.get("orders", 0.0),
-                   "mer": rev / sp if sp else 0.0,
-                   "cac": sp / a["new_customers"] if a.get("new_customers") else 0.0,
-                   "mrr": a.get("mrr", 0.0)}
+        out[mo] = {
+            "net_revenue": rev,
+            "gross_margin": gm,
+            "contribution_margin": gm - sp - 0.03 * rev,
+            "marketing_spend": sp,
+            "new_customers": a.get("new_customers", 0.0),
+            "orders": a.get("orders", 0.0),
+            "mer": rev / sp if sp else 0.0,
+            "cac": sp / a["new_customers"] if a.get("new_customers") else 0.0,
+            "mrr": a.get("mrr", 0.0),
+        }
     return out

@@ -77,7 +77,8 @@ def simulate_delivery(campaigns: list[Campaign], rng: np.random.Generator) -> Ad
         clicks[:, ids] = rng.poisson(cl[:, None] * wd)
         ctr = t.ctr * rng.lognormal(0, 0.15, (N_DAYS, len(ids)))
         imps[:, ids] = np.where(
-            spend[:, ids] > 0, np.round(clicks[:, ids] / ctr) + rng.poisson(3, ctr.shape), 0)
+            spend[:, ids] > 0, np.round(clicks[:, ids] / ctr) + rng.poisson(3, ctr.shape), 0
+        )
     z = np.zeros((N_DAYS, n_ads))
     return AdMetrics(spend, clicks, imps, z.copy(), z.copy(), ad_campaign)
 
@@ -118,67 +119,160 @@ class _Row:
 
 
 def _fmt_google(c: Campaign, ad: Any, day: dt.date, r: _Row) -> list[Any]:
-    return [day.isoformat(), c.account.account_id, c.account.name, c.account.currency,
-            c.account.tz, c.campaign_id, c.name, c.template.channel_type, "ENABLED",
-            ad.adgroup_id, ad.adgroup_name, ad.ad_id, round(r.spend_local * 1_000_000), r.imps,
-            r.clicks, f"{r.conv:.2f}", f"{r.value_local:.2f}"]
+    return [
+        day.isoformat(),
+        c.account.account_id,
+        c.account.name,
+        c.account.currency,
+        c.account.tz,
+        c.campaign_id,
+        c.name,
+        c.template.channel_type,
+        "ENABLED",
+        ad.adgroup_id,
+        ad.adgroup_name,
+        ad.ad_id,
+        round(r.spend_local * 1_000_000),
+        r.imps,
+        r.clicks,
+        f"{r.conv:.2f}",
+        f"{r.value_local:.2f}",
+    ]
 
 
-GOOGLE_HEADER = ["segments.date", "customer.id", "customer.descriptive_name",
-                 "customer.currency_code", "customer.time_zone", "campaign.id", "campaign.name",
-                 "campaign.advertising_channel_type", "campaign.status", "ad_group.id",
-                 "ad_group.name", "ad_group_ad.ad.id", "metrics.cost_micros",
-                 "metrics.impressions", "metrics.clicks", "metrics.conversions",
-                 "metrics.conversions_value"]
-TIKTOK_HEADER = ["stat_time_day", "advertiser_id", "currency", "campaign_id", "campaign_name",
-                 "adgroup_id", "adgroup_name", "ad_id", "ad_name", "spend", "impressions",
-                 "clicks", "complete_payment", "total_complete_payment_rate"]
-LINKEDIN_HEADER = ["date", "account_urn", "campaign_group_urn", "campaign_urn", "campaign_name",
-                   "creative_urn", "currency", "cost_in_local_currency", "cost_in_usd",
-                   "impressions", "clicks", "external_website_conversions",
-                   "conversion_value_in_local_currency"]
+GOOGLE_HEADER = [
+    "segments.date",
+    "customer.id",
+    "customer.descriptive_name",
+    "customer.currency_code",
+    "customer.time_zone",
+    "campaign.id",
+    "campaign.name",
+    "campaign.advertising_channel_type",
+    "campaign.status",
+    "ad_group.id",
+    "ad_group.name",
+    "ad_group_ad.ad.id",
+    "metrics.cost_micros",
+    "metrics.impressions",
+    "metrics.clicks",
+    "metrics.conversions",
+    "metrics.conversions_value",
+]
+TIKTOK_HEADER = [
+    "stat_time_day",
+    "advertiser_id",
+    "currency",
+    "campaign_id",
+    "campaign_name",
+    "adgroup_id",
+    "adgroup_name",
+    "ad_id",
+    "ad_name",
+    "spend",
+    "impressions",
+    "clicks",
+    "complete_payment",
+    "total_complete_payment_rate",
+]
+LINKEDIN_HEADER = [
+    "date",
+    "account_urn",
+    "campaign_group_urn",
+    "campaign_urn",
+    "campaign_name",
+    "creative_urn",
+    "currency",
+    "cost_in_local_currency",
+    "cost_in_usd",
+    "impressions",
+    "clicks",
+    "external_website_conversions",
+    "conversion_value_in_local_currency",
+]
 
 
 def _fmt_tiktok(c: Campaign, ad: Any, day: dt.date, r: _Row) -> list[Any]:
-    return [f"{day.isoformat()} 00:00:00", c.account.account_id, c.account.currency,
-            c.campaign_id, c.name, ad.adgroup_id, ad.adgroup_name, ad.ad_id, ad.ad_name,
-            f"{r.spend_local:.2f}", r.imps, r.clicks, int(r.conv), f"{r.value_local:.2f}"]
+    return [
+        f"{day.isoformat()} 00:00:00",
+        c.account.account_id,
+        c.account.currency,
+        c.campaign_id,
+        c.name,
+        ad.adgroup_id,
+        ad.adgroup_name,
+        ad.ad_id,
+        ad.ad_name,
+        f"{r.spend_local:.2f}",
+        r.imps,
+        r.clicks,
+        int(r.conv),
+        f"{r.value_local:.2f}",
+    ]
 
 
 def _fmt_meta(c: Campaign, ad: Any, day: dt.date, r: _Row) -> dict[str, Any]:
     o: dict[str, Any] = {
-        "date_start": day.isoformat(), "date_stop": day.isoformat(),
-        "account_id": c.account.account_id, "account_name": c.account.name,
-        "account_currency": c.account.currency, "campaign_id": c.campaign_id,
-        "campaign_name": c.name, "adset_id": ad.adgroup_id, "adset_name": ad.adgroup_name,
-        "ad_id": ad.ad_id, "ad_name": ad.ad_name, "spend": f"{r.spend_local:.2f}",
-        "impressions": str(r.imps), "clicks": str(r.clicks),
+        "date_start": day.isoformat(),
+        "date_stop": day.isoformat(),
+        "account_id": c.account.account_id,
+        "account_name": c.account.name,
+        "account_currency": c.account.currency,
+        "campaign_id": c.campaign_id,
+        "campaign_name": c.name,
+        "adset_id": ad.adgroup_id,
+        "adset_name": ad.adgroup_name,
+        "ad_id": ad.ad_id,
+        "ad_name": ad.ad_name,
+        "spend": f"{r.spend_local:.2f}",
+        "impressions": str(r.imps),
+        "clicks": str(r.clicks),
     }
-    actions = [{"action_type": "link_click", "value": str(r.clicks)},
-               {"action_type": "landing_page_view", "value": str(int(r.clicks * 0.8))}]
+    actions = [
+        {"action_type": "link_click", "value": str(r.clicks)},
+        {"action_type": "landing_page_view", "value": str(int(r.clicks * 0.8))},
+    ]
     if r.conv > 0:
-        actions.append({"action_type": "offsite_conversion.fb_pixel_purchase",
-                        "value": str(int(r.conv))})
-        o["action_values"] = [{"action_type": "offsite_conversion.fb_pixel_purchase",
-                               "value": f"{r.value_local:.2f}"}]
+        actions.append(
+            {"action_type": "offsite_conversion.fb_pixel_purchase", "value": str(int(r.conv))}
+        )
+        o["action_values"] = [
+            {"action_type": "offsite_conversion.fb_pixel_purchase", "value": f"{r.value_local:.2f}"}
+        ]
     o["actions"] = actions
     return o
 
 
-def write_ads(out: Path, campaigns: list[Campaign], m: AdMetrics, fx: dict[str, np.ndarray],
-              rng: np.random.Generator, mess: Mess, truth: Truth,
-              progress: Callable[[str], None]) -> None:
+def write_ads(
+    out: Path,
+    campaigns: list[Campaign],
+    m: AdMetrics,
+    fx: dict[str, np.ndarray],
+    rng: np.random.Generator,
+    mess: Mess,
+    truth: Truth,
+    progress: Callable[[str], None],
+) -> None:
     conv, val_eur = reported_conversions(campaigns, m, rng)
     ads = [a for c in campaigns for a in c.ads]
-    for platform, entity in (("google_ads", "ad_stats"), ("meta_ads", "ads_insights"),
-                             ("tiktok_ads", "ad_report"), ("linkedin_ads", "ad_analytics")):
-        cols = np.array([i for i, a in enumerate(ads)
-                         if campaigns[a.campaign_idx].platform == platform])
+    for platform, entity in (
+        ("google_ads", "ad_stats"),
+        ("meta_ads", "ads_insights"),
+        ("tiktok_ads", "ad_report"),
+        ("linkedin_ads", "ad_analytics"),
+    ):
+        cols = np.array(
+            [i for i, a in enumerate(ads) if campaigns[a.campaign_idx].platform == platform]
+        )
         if len(cols) == 0:
             continue
 
-        def rows_for(day_ids: list[int], age_of: dict[int, int] | None,
-                     cols: np.ndarray = cols, platform: str = platform) -> list[_Row]:
+        def rows_for(
+            day_ids: list[int],
+            age_of: dict[int, int] | None,
+            cols: np.ndarray = cols,
+            platform: str = platform,
+        ) -> list[_Row]:
             out_rows = []
             for d in day_ids:
                 live = cols[m.impressions[d, cols] > 0]
@@ -195,8 +289,17 @@ def write_ads(out: Path, campaigns: list[Campaign], m: AdMetrics, fx: dict[str, 
                         vv = vv * (cv / conv[d, a]) if conv[d, a] > 0 else 0.0
                         if age_of[d] == 1 and rng.random() < 0.04:
                             sp = sp * 1.05  # invalid-click credit applied in a later pull
-                    out_rows.append(_Row(d, int(a), round(sp * rate, 2), int(m.impressions[d, a]),
-                                         int(m.clicks[d, a]), float(cv), float(vv * rate)))
+                    out_rows.append(
+                        _Row(
+                            d,
+                            int(a),
+                            round(sp * rate, 2),
+                            int(m.impressions[d, a]),
+                            int(m.clicks[d, a]),
+                            float(cv),
+                            float(vv * rate),
+                        )
+                    )
             return out_rows
 
         files: list[tuple[dt.datetime, list[_Row], bool]] = []
@@ -222,23 +325,30 @@ def write_ads(out: Path, campaigns: list[Campaign], m: AdMetrics, fx: dict[str, 
                 for r in rows:
                     truth.seen(platform, entity, f"{DAYS[r.d].isoformat()}|{ads[r.ad].ad_id}")
             if platform == "meta_ads":
-                objs = [_fmt_meta(campaigns[m.ad_campaign[r.ad]], ads[r.ad], DAYS[r.d], r)
-                        for r in rows]
-                lines = mess.jsonl(platform, entity, fname, objs,
-                                   lambda o: {"date_start": o.get("date_start"),
-                                              "ad_id": o.get("ad_id")})
+                objs = [
+                    _fmt_meta(campaigns[m.ad_campaign[r.ad]], ads[r.ad], DAYS[r.d], r) for r in rows
+                ]
+                lines = mess.jsonl(
+                    platform,
+                    entity,
+                    fname,
+                    objs,
+                    lambda o: {"date_start": o.get("date_start"), "ad_id": o.get("ad_id")},
+                )
                 write_text(path, "".join(ln + "\n" for ln in lines))
                 truth.file(platform, entity, len(lines))
             else:
                 if platform == "google_ads":
-                    header, f, key = GOOGLE_HEADER, _fmt_google, ["segments.date",
-                                                                   "ad_group_ad.ad.id"]
+                    header, f, key = (
+                        GOOGLE_HEADER,
+                        _fmt_google,
+                        ["segments.date", "ad_group_ad.ad.id"],
+                    )
                 elif platform == "tiktok_ads":
                     header, f, key = TIKTOK_HEADER, _fmt_tiktok, ["stat_time_day", "ad_id"]
                 else:
                     header, f, key = LINKEDIN_HEADER, _fmt_linkedin(fx), ["date", "creative_urn"]
-                table = [f(campaigns[m.ad_campaign[r.ad]], ads[r.ad], DAYS[r.d], r)
-                         for r in rows]
+                table = [f(campaigns[m.ad_campaign[r.ad]], ads[r.ad], DAYS[r.d], r) for r in rows]
                 table = mess.csv(platform, entity, fname, header, table, key)
                 write_text(path, csv_text(header, table))
                 truth.file(platform, entity, len(table))
@@ -248,12 +358,21 @@ def write_ads(out: Path, campaigns: list[Campaign], m: AdMetrics, fx: dict[str, 
 def _fmt_linkedin(fx: dict[str, np.ndarray]) -> Callable[..., list[Any]]:
     def f(c: Campaign, ad: Any, day: dt.date, r: _Row) -> list[Any]:
         usd = r.spend_local / fx[c.account.currency][day_index(day)] * fx["USD"][day_index(day)]
-        return [day.isoformat(), f"urn:li:sponsoredAccount:{c.account.account_id}",
-                f"urn:li:sponsoredCampaignGroup:{int(c.campaign_id) // 1000}",
-                f"urn:li:sponsoredCampaign:{c.campaign_id}", c.name,
-                f"urn:li:sponsoredCreative:{ad.ad_id}", c.account.currency,
-                f"{r.spend_local:.2f}", f"{usd:.2f}", r.imps, r.clicks, int(r.conv),
-                f"{r.value_local:.2f}"]
+        return [
+            day.isoformat(),
+            f"urn:li:sponsoredAccount:{c.account.account_id}",
+            f"urn:li:sponsoredCampaignGroup:{int(c.campaign_id) // 1000}",
+            f"urn:li:sponsoredCampaign:{c.campaign_id}",
+            c.name,
+            f"urn:li:sponsoredCreative:{ad.ad_id}",
+            c.account.currency,
+            f"{r.spend_local:.2f}",
+            f"{usd:.2f}",
+            r.imps,
+            r.clicks,
+            int(r.conv),
+            f"{r.value_local:.2f}",
+        ]
 
     return f
 
@@ -262,16 +381,23 @@ def campaign_truth(campaigns: list[Campaign], m: AdMetrics) -> list[dict[str, An
     out = []
     for c in campaigns:
         ids = [a.idx for a in c.ads]
-        out.append({
-            "campaign_id": c.campaign_id, "campaign_name": c.name, "platform": c.platform,
-            "account_id": c.account.account_id, "channel": c.template.channel,
-            "market": c.template.market, "product_line": c.template.product_line,
-            "p_trigger": c.template.p_trigger, "elasticity": c.template.elasticity,
-            "follows_naming_convention": c.template.name.count("_") >= 4,
-            "spend_eur": round(float(m.spend_eur[:, ids].sum()), 2),
-            "clicks": int(m.clicks[:, ids].sum()),
-            "impressions": int(m.impressions[:, ids].sum()),
-            "platform_touched_orders": int(m.credited[:, ids].sum()),
-            "ad_ids": [a.ad_id for a in c.ads],
-        })
+        out.append(
+            {
+                "campaign_id": c.campaign_id,
+                "campaign_name": c.name,
+                "platform": c.platform,
+                "account_id": c.account.account_id,
+                "channel": c.template.channel,
+                "market": c.template.market,
+                "product_line": c.template.product_line,
+                "p_trigger": c.template.p_trigger,
+                "elasticity": c.template.elasticity,
+                "follows_naming_convention": c.template.name.count("_") >= 4,
+                "spend_eur": round(float(m.spend_eur[:, ids].sum()), 2),
+                "clicks": int(m.clicks[:, ids].sum()),
+                "impressions": int(m.impressions[:, ids].sum()),
+                "platform_touched_orders": int(m.credited[:, ids].sum()),
+                "ad_ids": [a.ad_id for a in c.ads],
+            }
+        )
     return out

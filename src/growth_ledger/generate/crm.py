@@ -15,14 +15,41 @@ from .writers import csv_text, extract_name, month_extract_ts, write_text
 
 SEGMENT_SHARE = 0.3  # each weekly send targets a rotating 30% of the subscribed list
 OPEN_P, CLICK_GIVEN_OPEN, UNSUB_P, BOUNCE_P = 0.32, 0.17, 0.004, 0.005
-_THEMES = ["New Serum Drop", "Skin Routine Tips", "Weekend Offer", "Bestsellers",
-           "Makeup Edit", "Body Care Ritual", "Fragrance Notes", "Members Early Access"]
-PROFILE_HEADER = ["profile_id", "email", "consent_email", "consent_ads", "created_at",
-                  "first_name", "last_name", "phone", "external_id"]
+_THEMES = [
+    "New Serum Drop",
+    "Skin Routine Tips",
+    "Weekend Offer",
+    "Bestsellers",
+    "Makeup Edit",
+    "Body Care Ritual",
+    "Fragrance Notes",
+    "Members Early Access",
+]
+PROFILE_HEADER = [
+    "profile_id",
+    "email",
+    "consent_email",
+    "consent_ads",
+    "created_at",
+    "first_name",
+    "last_name",
+    "phone",
+    "external_id",
+]
 EVENT_HEADER = ["event_id", "event_type", "occurred_at", "campaign_id", "email", "url"]
 CAMPAIGN_HEADER = ["campaign_id", "campaign_name", "sent_at", "channel", "subject"]
-TICKET_HEADER = ["ticket_id", "created_at", "status", "requester_email", "requester_name",
-                 "category", "priority", "solved_at", "order_name", "satisfaction"]
+TICKET_HEADER = [
+    "ticket_id",
+    "created_at",
+    "status",
+    "requester_email",
+    "requester_name",
+    "category",
+    "priority",
+    "solved_at",
+    "order_name",
+    "satisfaction",
+]
 
 
 def utc_iso(ts: int) -> str:
@@ -30,8 +57,9 @@ def utc_iso(ts: int) -> str:
 
 
 class Crm:
-    def __init__(self, rng: np.random.Generator, mess: Mess, truth: Truth, out: Path,
-                 scale: float) -> None:
+    def __init__(
+        self, rng: np.random.Generator, mess: Mess, truth: Truth, out: Path, scale: float
+    ) -> None:
         self.rng = rng
         self.mess = mess
         self.truth = truth
@@ -59,8 +87,17 @@ class Crm:
         self.stats = {"tickets": 0, "sends": 0}
 
     # ---- profiles
-    def add_profile(self, email: str, market: int, ts: int, consent: str, first: str | None,
-                    last: str | None, phone: str | None, ext: int | None) -> None:
+    def add_profile(
+        self,
+        email: str,
+        market: int,
+        ts: int,
+        consent: str,
+        first: str | None,
+        last: str | None,
+        phone: str | None,
+        ext: int | None,
+    ) -> None:
         self.p_email.append(email)
         self.p_first.append(first)
         self.p_last.append(last)
@@ -78,8 +115,16 @@ class Crm:
             k = len(self.p_email)
             m = int(rng.choice(4, p=[0.4, 0.27, 0.18, 0.15]))
             ts = epoch_seconds(DAYS[d]) + int(rng.integers(0, 86_400))
-            self.add_profile(f"newsletter{k}@{['gmail.com', 'gmx.de', 'outlook.com'][k % 3]}",
-                             m, ts, "subscribed", None, None, None, None)
+            self.add_profile(
+                f"newsletter{k}@{['gmail.com', 'gmx.de', 'outlook.com'][k % 3]}",
+                m,
+                ts,
+                "subscribed",
+                None,
+                None,
+                None,
+                None,
+            )
 
     def initial_list(self, n: int) -> None:
         """Sign-ups collected before the period (created up to two years earlier)."""
@@ -88,8 +133,16 @@ class Crm:
             k = len(self.p_email)
             m = int(self.rng.choice(4, p=[0.4, 0.27, 0.18, 0.15]))
             ts = start - int(self.rng.integers(86_400, 730 * 86_400))
-            self.add_profile(f"newsletter{k}@{['gmail.com', 'gmx.de', 'outlook.com'][k % 3]}",
-                             m, ts, "subscribed", None, None, None, None)
+            self.add_profile(
+                f"newsletter{k}@{['gmail.com', 'gmx.de', 'outlook.com'][k % 3]}",
+                m,
+                ts,
+                "subscribed",
+                None,
+                None,
+                None,
+                None,
+            )
 
     # ---- weekly campaign
     def send(self, d: int) -> None:
@@ -112,8 +165,10 @@ class Crm:
         t_open = t_recv + rng.exponential(5 * 3600, n).astype(np.int64)
         t_click = t_open + rng.integers(5, 300, n)
         t_unsub = t_open + rng.integers(10, 600, n)
-        url = f"https://www.growthledger-cosmetics.com/?utm_source=klaviyo&utm_medium=email" \
-              f"&utm_campaign={name.replace(' ', '+')}"
+        url = (
+            f"https://www.growthledger-cosmetics.com/?utm_source=klaviyo&utm_medium=email"
+            f"&utm_campaign={name.replace(' ', '+')}"
+        )
         for j, p in enumerate(rcpt):
             email = self.p_email[p]
             if bounced[j]:
@@ -137,9 +192,15 @@ class Crm:
         self.n_events += 1
         if self.rng.random() < 0.0004 and len(self.odd) < 12:
             odd = odd_email(email, self.rng)
-            self.odd.append({"source": "email", "entity": "events",
-                             "event_id": f"ev{self.n_events:09d}", "value": odd,
-                             "normalised": email})
+            self.odd.append(
+                {
+                    "source": "email",
+                    "entity": "events",
+                    "event_id": f"ev{self.n_events:09d}",
+                    "value": odd,
+                    "normalised": email,
+                }
+            )
             email = odd
         self.events.append([f"ev{self.n_events:09d}", kind, utc_iso(ts), cid, email, url])
 
@@ -151,8 +212,16 @@ class Crm:
         return "newsletter"
 
     # ---- support
-    def ticket(self, ts: int, email: str, name: str, category: str, order_name: str | None,
-               ci: int | None, end_ts: int) -> None:
+    def ticket(
+        self,
+        ts: int,
+        email: str,
+        name: str,
+        category: str,
+        order_name: str | None,
+        ci: int | None,
+        end_ts: int,
+    ) -> None:
         rng = self.rng
         self.n_tickets += 1
         tid = 40_000 + self.n_tickets
@@ -165,13 +234,22 @@ class Crm:
             sat = str(rng.choice(["good", "good", "good", "bad", ""]))
         if rng.random() < 0.004 and len(self.odd) < 24:
             odd = odd_email(email, rng)
-            self.odd.append({"source": "support", "entity": "tickets", "ticket_id": tid,
-                             "value": odd, "normalised": email})
+            self.odd.append(
+                {
+                    "source": "support",
+                    "entity": "tickets",
+                    "ticket_id": tid,
+                    "value": odd,
+                    "normalised": email,
+                }
+            )
             email = odd
-        prio = str(rng.choice(["low", "normal", "normal", "high", "urgent"],
-                              p=[0.2, 0.3, 0.3, 0.15, 0.05]))
-        self.tickets.append([tid, utc_iso(ts), status, email, name, category, prio, solved_s,
-                             order_name, sat])
+        prio = str(
+            rng.choice(["low", "normal", "normal", "high", "urgent"], p=[0.2, 0.3, 0.3, 0.15, 0.05])
+        )
+        self.tickets.append(
+            [tid, utc_iso(ts), status, email, name, category, prio, solved_s, order_name, sat]
+        )
         self.stats["tickets"] += 1
         if ci is not None and category in ("delivery", "product_issue"):
             day = int((ts - epoch_seconds(DAYS[0])) // 86_400)
@@ -196,12 +274,24 @@ class Crm:
 
     def flush_final(self, ts: dt.datetime) -> None:
         fname = extract_name("campaigns", ts, "csv")
-        write_text(self.out / "email" / "campaigns" / fname,
-                   csv_text(CAMPAIGN_HEADER, self.campaigns))
+        write_text(
+            self.out / "email" / "campaigns" / fname, csv_text(CAMPAIGN_HEADER, self.campaigns)
+        )
         self.truth.file("email", "campaigns", len(self.campaigns))
         fname = extract_name("profiles", ts, "csv")
-        rows = [[f"01P{i + 1:08d}", self.p_email[i], self.p_consent[i], self.p_ads[i],
-                 utc_iso(self.p_created[i]), self.p_first[i], self.p_last[i], self.p_phone[i],
-                 self.p_ext[i]] for i in range(len(self.p_email))]
+        rows = [
+            [
+                f"01P{i + 1:08d}",
+                self.p_email[i],
+                self.p_consent[i],
+                self.p_ads[i],
+                utc_iso(self.p_created[i]),
+                self.p_first[i],
+                self.p_last[i],
+                self.p_phone[i],
+                self.p_ext[i],
+            ]
+            for i in range(len(self.p_email))
+        ]
         write_text(self.out / "email" / "profiles" / fname, csv_text(PROFILE_HEADER, rows))
         self.truth.file("email", "profiles", len(rows))

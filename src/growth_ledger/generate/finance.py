@@ -15,8 +15,12 @@ from .writers import csv_text, extract_name, month_extract_ts, write_text
 
 # TARGET2 closing days inside the period (no ECB reference rate published).
 ECB_HOLIDAYS = {
-    dt.date(2025, 12, 25), dt.date(2025, 12, 26), dt.date(2026, 1, 1),
-    dt.date(2026, 4, 3), dt.date(2026, 4, 6), dt.date(2026, 5, 1),
+    dt.date(2025, 12, 25),
+    dt.date(2025, 12, 26),
+    dt.date(2026, 1, 1),
+    dt.date(2026, 4, 3),
+    dt.date(2026, 4, 6),
+    dt.date(2026, 5, 1),
     dt.date(2026, 12, 25),
 }
 FX_START = {"GBP": 0.85, "USD": 1.08}
@@ -40,8 +44,9 @@ def fx_series(rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarr
     return rates, published
 
 
-def write_fx(out: Path, rates: dict[str, np.ndarray], published: np.ndarray, mess: Mess,
-             truth: Truth) -> None:
+def write_fx(
+    out: Path, rates: dict[str, np.ndarray], published: np.ndarray, mess: Mess, truth: Truth
+) -> None:
     header = ["date", "currency", "rate"]
     by_month: dict[tuple[int, int], list[list[Any]]] = {}
     for i, d in enumerate(DAYS):
@@ -49,7 +54,8 @@ def write_fx(out: Path, rates: dict[str, np.ndarray], published: np.ndarray, mes
             continue
         for cur in ("GBP", "USD"):
             by_month.setdefault((d.year, d.month), []).append(
-                [d.isoformat(), cur, f"{rates[cur][i]:.4f}"])
+                [d.isoformat(), cur, f"{rates[cur][i]:.4f}"]
+            )
     for (y, m), rows in sorted(by_month.items()):
         fname = extract_name("rates", month_extract_ts(y, m), "csv")
         rows = mess.csv("fx", "rates", fname, header, rows, ["date", "currency"])
@@ -57,8 +63,9 @@ def write_fx(out: Path, rates: dict[str, np.ndarray], published: np.ndarray, mes
         truth.file("fx", "rates", len(rows))
 
 
-def write_budgets(out: Path, spend_eur: dict[str, dict[str, float]], rng: np.random.Generator,
-                  truth: Truth) -> dict[str, dict[str, float]]:
+def write_budgets(
+    out: Path, spend_eur: dict[str, dict[str, float]], rng: np.random.Generator, truth: Truth
+) -> dict[str, dict[str, float]]:
     """Budgets are planned before the period: actual spend x noise, rounded to 100 EUR."""
     header = ["month", "channel", "budget_eur"]
     rows = []
@@ -74,12 +81,22 @@ def write_budgets(out: Path, spend_eur: dict[str, dict[str, float]], rng: np.ran
     return plan
 
 
-TARGET_KPIS = ("net_revenue", "gross_margin", "contribution_margin", "marketing_spend",
-               "new_customers", "orders", "mer", "cac", "mrr")
+TARGET_KPIS = (
+    "net_revenue",
+    "gross_margin",
+    "contribution_margin",
+    "marketing_spend",
+    "new_customers",
+    "orders",
+    "mer",
+    "cac",
+    "mrr",
+)
 
 
-def write_targets(out: Path, actuals: dict[str, dict[str, float]], rng: np.random.Generator,
-                  truth: Truth) -> dict[str, dict[str, float]]:
+def write_targets(
+    out: Path, actuals: dict[str, dict[str, float]], rng: np.random.Generator, truth: Truth
+) -> dict[str, dict[str, float]]:
     """Targets scatter around the simulated actuals, so some months beat them and some miss."""
     header = ["month", "kpi", "target_value"]
     rows = []

@@ -19,12 +19,19 @@ from .truth import Truth
 Plan = list[tuple[str, str, Any]]
 PLANS: dict[str, dict[int, Plan]] = {
     "google_ads/ad_stats": {
-        2: [("non_numeric", "metrics.cost_micros", "n/a"),
-            ("negative_value", "metrics.clicks", -3)],
-        5: [("impossible_date", "segments.date", "2026-13-01"), ("duplicate", "", None),
-            ("duplicate", "", None)],
-        9: [("unknown_currency", "customer.currency_code", "EURO"),
-            ("missing_id", "ad_group_ad.ad.id", "")],
+        2: [
+            ("non_numeric", "metrics.cost_micros", "n/a"),
+            ("negative_value", "metrics.clicks", -3),
+        ],
+        5: [
+            ("impossible_date", "segments.date", "2026-13-01"),
+            ("duplicate", "", None),
+            ("duplicate", "", None),
+        ],
+        9: [
+            ("unknown_currency", "customer.currency_code", "EURO"),
+            ("missing_id", "ad_group_ad.ad.id", ""),
+        ],
     },
     "meta_ads/ads_insights": {
         1: [("non_numeric", "spend", "12,34"), ("invalid_json", "", None)],
@@ -32,31 +39,48 @@ PLANS: dict[str, dict[int, Plan]] = {
         10: [("negative_value", "spend", "-5.10"), ("unknown_currency", "account_currency", "XXX")],
     },
     "tiktok_ads/ad_report": {
-        3: [("negative_value", "spend", -12.5), ("impossible_date", "stat_time_day",
-                                                   "2026-02-30 00:00:00")],
+        3: [
+            ("negative_value", "spend", -12.5),
+            ("impossible_date", "stat_time_day", "2026-02-30 00:00:00"),
+        ],
         7: [("duplicate", "", None), ("duplicate", "", None), ("non_numeric", "clicks", "n/a")],
     },
     "linkedin_ads/ad_analytics": {
-        4: [("non_numeric", "cost_in_local_currency", "12,34"),
-            ("missing_id", "creative_urn", ""), ("duplicate", "", None)],
+        4: [
+            ("non_numeric", "cost_in_local_currency", "12,34"),
+            ("missing_id", "creative_urn", ""),
+            ("duplicate", "", None),
+        ],
         8: [("unknown_currency", "currency", "usd$"), ("duplicate", "", None)],
     },
     "search_console/search_analytics": {
-        2: [("negative_value", "clicks", -1), ("impossible_date", "date", "2025-11-31"),
-            ("duplicate", "", None)],
-        8: [("non_numeric", "impressions", "n/a"), ("duplicate", "", None),
-            ("duplicate", "", None)],
+        2: [
+            ("negative_value", "clicks", -1),
+            ("impossible_date", "date", "2025-11-31"),
+            ("duplicate", "", None),
+        ],
+        8: [
+            ("non_numeric", "impressions", "n/a"),
+            ("duplicate", "", None),
+            ("duplicate", "", None),
+        ],
     },
     "shop/orders": {
         1: [("invalid_json", "", None), ("unknown_currency", "currency", "EUX")],
         4: [("missing_id", "id", None), ("duplicate", "", None), ("duplicate", "", None)],
-        7: [("non_numeric", "total_price", "12,34"), ("invalid_json", "", None),
-            ("impossible_date", "created_at", "2026-13-01T10:00:00+01:00")],
+        7: [
+            ("non_numeric", "total_price", "12,34"),
+            ("invalid_json", "", None),
+            ("impossible_date", "created_at", "2026-13-01T10:00:00+01:00"),
+        ],
     },
     "subscriptions/billing_events": {
         3: [("non_numeric", "amount", "n/a"), ("duplicate", "", None), ("duplicate", "", None)],
-        6: [("missing_id", "subscription_id", ""), ("unknown_currency", "currency", "EURO"),
-            ("impossible_date", "occurred_at", "2026-13-01T08:00:00Z")],
+        6: [
+            ("missing_id", "subscription_id", ""),
+            ("unknown_currency", "currency", "EURO"),
+            ("impossible_date", "occurred_at", "2026-13-01T08:00:00Z"),
+        ],
     },
     "email/events": {
         2: [("missing_id", "event_id", ""), ("duplicate", "", None), ("duplicate", "", None)],
@@ -67,8 +91,11 @@ PLANS: dict[str, dict[int, Plan]] = {
         9: [("impossible_date", "created_at", "2026-13-01T10:00:00Z")],
     },
     "stores/sales": {
-        5: [("non_numeric", "net_sales", "1.234,50"), ("negative_value", "transactions", -4),
-            ("duplicate", "", None)],
+        5: [
+            ("non_numeric", "net_sales", "1.234,50"),
+            ("negative_value", "transactions", -4),
+            ("duplicate", "", None),
+        ],
         11: [("unknown_currency", "currency", "GPB"), ("missing_id", "store_id", "")],
     },
     "fx/rates": {6: [("non_numeric", "rate", "n/a"), ("duplicate", "", None)]},
@@ -95,8 +122,15 @@ class Mess:
         used.add(i)
         return i
 
-    def csv(self, source: str, entity: str, fname: str, header: list[str],
-            rows: list[list[Any]], key_cols: list[str]) -> list[list[Any]]:
+    def csv(
+        self,
+        source: str,
+        entity: str,
+        fname: str,
+        header: list[str],
+        rows: list[list[Any]],
+        key_cols: list[str],
+    ) -> list[list[Any]]:
         plan = self._plan(source, entity)
         if not plan or not rows:
             return rows
@@ -110,8 +144,13 @@ class Mess:
                 continue
             row = rows[i]
             key = {c: row[col[c]] for c in key_cols}
-            rec: dict[str, Any] = {"source": source, "entity": entity, "file": fname,
-                                   "kind": kind, "key": key}
+            rec: dict[str, Any] = {
+                "source": source,
+                "entity": entity,
+                "file": fname,
+                "kind": kind,
+                "key": key,
+            }
             if kind == "duplicate":
                 dup = list(row)
                 inserts.append((i, dup))
@@ -135,11 +174,18 @@ class Mess:
             self.truth.defect(**rec)
         return out
 
-    def jsonl(self, source: str, entity: str, fname: str, objs: list[dict[str, Any]],
-              key_fn: Callable[[dict[str, Any]], Any]) -> list[str]:
+    def jsonl(
+        self,
+        source: str,
+        entity: str,
+        fname: str,
+        objs: list[dict[str, Any]],
+        key_fn: Callable[[dict[str, Any]], Any],
+    ) -> list[str]:
         plan = self._plan(source, entity)
-        lines = [json.dumps(o, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-                 for o in objs]
+        lines = [
+            json.dumps(o, sort_keys=True, separators=(",", ":"), ensure_ascii=False) for o in objs
+        ]
         if not plan or not objs:
             return lines
         used: set[int] = set()
@@ -150,8 +196,13 @@ class Mess:
             i = self._pick(len(objs), used)
             if i is None:
                 continue
-            rec: dict[str, Any] = {"source": source, "entity": entity, "file": fname,
-                                   "kind": kind, "key": key_fn(objs[i])}
+            rec: dict[str, Any] = {
+                "source": source,
+                "entity": entity,
+                "file": fname,
+                "kind": kind,
+                "key": key_fn(objs[i]),
+            }
             if kind in ("duplicate", "invalid_json"):
                 text = lines[i] if kind == "duplicate" else lines[i][: len(lines[i]) // 2]
                 inserts[i] = text
@@ -162,8 +213,7 @@ class Mess:
             rec["original_value"] = o.get(column)
             rec["bad_value"] = bad
             o[column] = bad
-            holders[i][0] = json.dumps(o, sort_keys=True, separators=(",", ":"),
-                                       ensure_ascii=False)
+            holders[i][0] = json.dumps(o, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             marks.append((-1 - i, rec))
         out: list[str] = []
         pos_main: dict[int, int] = {}

@@ -28,8 +28,16 @@ _LAST = {
     "GB": ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies"],
     "US": ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis"],
 }
-_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "gmx.de",
-            "orange.fr", "example.com"]
+_DOMAINS = [
+    "gmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "hotmail.com",
+    "icloud.com",
+    "gmx.de",
+    "orange.fr",
+    "example.com",
+]
 _PHONE = {"FR": "+336", "DE": "+4915", "GB": "+447", "US": "+1415"}
 SHIPPING = {"EUR": (49.0, 4.90), "GBP": (45.0, 3.95), "USD": (50.0, 5.95)}
 CUSTOMER_ID0 = 7_200_000_000_000
@@ -60,8 +68,9 @@ class Customers:
         self.emails.append(f"{local}{i}@{dom}")
         self.first.append(f)
         self.last.append(la)
-        self.phone.append(f"{_PHONE[market]}{int(rng.integers(10**7, 10**8))}"
-                          if rng.random() < 0.7 else None)
+        self.phone.append(
+            f"{_PHONE[market]}{int(rng.integers(10**7, 10**8))}" if rng.random() < 0.7 else None
+        )
         self.market.append(market)
         self.accepts_marketing.append(bool(rng.random() < 0.6))
         self.n_orders.append(0)
@@ -116,13 +125,27 @@ class OrderBook:
         self.n_refunds = 0
         self.pending: list[OrderRec] = []
         self.odd_emails: list[dict[str, Any]] = []
-        self.stats: dict[str, float] = {"orders": 0, "cancelled": 0, "refunded": 0,
-                                        "partially_refunded": 0, "subscription_orders": 0}
+        self.stats: dict[str, float] = {
+            "orders": 0,
+            "cancelled": 0,
+            "refunded": 0,
+            "partially_refunded": 0,
+            "subscription_orders": 0,
+        }
 
-    def create(self, *, ts: int, cust: Customers, ci: int, market: str,
-               items: list[tuple[Product, int]], discount: tuple[str, float] | None,
-               landing_site: str | None, source_name: str, unit_factor: float = 1.0
-               ) -> dict[str, Any]:
+    def create(
+        self,
+        *,
+        ts: int,
+        cust: Customers,
+        ci: int,
+        market: str,
+        items: list[tuple[Product, int]],
+        discount: tuple[str, float] | None,
+        landing_site: str | None,
+        source_name: str,
+        unit_factor: float = 1.0,
+    ) -> dict[str, Any]:
         rng = self.rng
         self.n += 1
         cur = MARKET_CURRENCY[market]
@@ -142,11 +165,18 @@ class OrderBook:
             net = unit * q - ld
             tax = round(net * rate / (1 + rate), 2) if incl else round(net * rate, 2)
             tax_total += tax
-            lines.append({
-                "id": LINE_ID0 + self.n_lines * 13, "sku": p.sku, "product_id": p.product_id,
-                "title": p.title, "quantity": q, "price": money(unit),
-                "total_discount": money(ld), "tax_lines": [{"rate": rate, "price": money(tax)}],
-            })
+            lines.append(
+                {
+                    "id": LINE_ID0 + self.n_lines * 13,
+                    "sku": p.sku,
+                    "product_id": p.product_id,
+                    "title": p.title,
+                    "quantity": q,
+                    "price": money(unit),
+                    "total_discount": money(ld),
+                    "tax_lines": [{"rate": rate, "price": money(tax)}],
+                }
+            )
         subtotal = round(gross - disc_total, 2)
         thr, fee = SHIPPING[cur]
         ship = 0.0 if subtotal >= thr or source_name != "web" else fee
@@ -154,24 +184,47 @@ class OrderBook:
         email = cust.emails[ci]
         if self.rng.random() < 0.002 and len(self.odd_emails) < 8:
             email = odd_email(email, rng)
-            self.odd_emails.append({"source": "shop", "entity": "orders", "order_id": oid,
-                                    "value": email, "normalised": cust.emails[ci]})
+            self.odd_emails.append(
+                {
+                    "source": "shop",
+                    "entity": "orders",
+                    "order_id": oid,
+                    "value": email,
+                    "normalised": cust.emails[ci],
+                }
+            )
         first_order = cust.n_orders[ci] == 0
         cust.n_orders[ci] += 1
         base: dict[str, Any] = {
-            "id": oid, "name": f"#{FIRST_ORDER_NUMBER + self.n - 1}", "email": email,
-            "created_at": iso_paris(ts), "currency": cur, "financial_status": "paid",
-            "source_name": source_name, "landing_site": landing_site, "cancelled_at": None,
-            "customer": {"id": cust.ids[ci], "email": email, "first_name": cust.first[ci],
-                         "last_name": cust.last[ci], "phone": cust.phone[ci],
-                         "accepts_marketing": cust.accepts_marketing[ci]},
+            "id": oid,
+            "name": f"#{FIRST_ORDER_NUMBER + self.n - 1}",
+            "email": email,
+            "created_at": iso_paris(ts),
+            "currency": cur,
+            "financial_status": "paid",
+            "source_name": source_name,
+            "landing_site": landing_site,
+            "cancelled_at": None,
+            "customer": {
+                "id": cust.ids[ci],
+                "email": email,
+                "first_name": cust.first[ci],
+                "last_name": cust.last[ci],
+                "phone": cust.phone[ci],
+                "accepts_marketing": cust.accepts_marketing[ci],
+            },
             "shipping_address": {"country_code": market},
             "shipping_lines": [{"price": money(ship)}],
             "discount_codes": [{"code": discount[0], "amount": money(disc_total)}]
-            if discount else [],
-            "line_items": lines, "subtotal_price": money(subtotal),
-            "total_discounts": money(disc_total), "total_tax": money(tax_total),
-            "total_price": money(total), "taxes_included": incl, "refunds": [],
+            if discount
+            else [],
+            "line_items": lines,
+            "subtotal_price": money(subtotal),
+            "total_discounts": money(disc_total),
+            "total_tax": money(tax_total),
+            "total_price": money(total),
+            "taxes_included": incl,
+            "refunds": [],
         }
         cancel_ts = refund_ts = None
         refund = None
@@ -182,8 +235,11 @@ class OrderBook:
             self.stats["cancelled"] += 1
         elif u < 0.065:
             partial = (len(lines) > 1 and rng.random() < 0.6) or rng.random() < 0.15
-            refund_ts = ts + int(rng.choice([rng.integers(2, 12), rng.integers(14, 50)])
-                                 * 86_400) + int(rng.integers(0, 86_400))
+            refund_ts = (
+                ts
+                + int(rng.choice([rng.integers(2, 12), rng.integers(14, 50)]) * 86_400)
+                + int(rng.integers(0, 86_400))
+            )
             self.n_refunds += 1
             rl = lines[:1] if partial else lines
             amount = 0.0
@@ -193,15 +249,19 @@ class OrderBook:
                 if not incl:
                     sub += float(li["tax_lines"][0]["price"])
                 amount += sub
-                rli.append({"line_item_id": li["id"], "quantity": li["quantity"],
-                            "subtotal": money(sub)})
+                rli.append(
+                    {"line_item_id": li["id"], "quantity": li["quantity"], "subtotal": money(sub)}
+                )
             if not partial:
                 amount += ship
             status_after = "partially_refunded" if partial else "refunded"
             self.stats[status_after] += 1
-            refund = {"id": 880_000_000_000 + self.n_refunds * 31,
-                      "created_at": iso_paris(refund_ts), "refund_line_items": rli,
-                      "transactions": [{"amount": money(amount), "kind": "refund"}]}
+            refund = {
+                "id": 880_000_000_000 + self.n_refunds * 31,
+                "created_at": iso_paris(refund_ts),
+                "refund_line_items": rli,
+                "transactions": [{"amount": money(amount), "kind": "refund"}],
+            }
         days = [paris_day(ts)]
         for t in (cancel_ts, refund_ts):
             if t is not None:
@@ -222,8 +282,9 @@ class OrderBook:
             objs.append(o)
             self.truth.seen("shop", "orders", str(o["id"]))
         del daily
-        lines = self.mess.jsonl("shop", "orders", fname, objs,
-                                lambda o: {"id": o.get("id"), "name": o.get("name")})
+        lines = self.mess.jsonl(
+            "shop", "orders", fname, objs, lambda o: {"id": o.get("id"), "name": o.get("name")}
+        )
         write_text(self.out / "shop" / "orders" / fname, "".join(ln + "\n" for ln in lines))
         self.truth.file("shop", "orders", len(lines))
 

@@ -17,8 +17,19 @@ STORES = [  # id, name, country, currency, VAT, avg basket (local, incl. VAT), t
     ("ST-BER-01", "Berlin Mitte", "DE", "EUR", 0.19, 40.0, 10),
     ("ST-LON-01", "London Covent Garden", "GB", "GBP", 0.20, 38.0, 12),
 ]
-HEADER = ["date", "store_id", "store_name", "country_code", "currency", "transactions",
-          "gross_sales", "discounts", "returns", "net_sales", "cogs"]
+HEADER = [
+    "date",
+    "store_id",
+    "store_name",
+    "country_code",
+    "currency",
+    "transactions",
+    "gross_sales",
+    "discounts",
+    "returns",
+    "net_sales",
+    "cogs",
+]
 
 
 def simulate(scale: float, rng: np.random.Generator) -> list[list[Any]]:
@@ -29,15 +40,28 @@ def simulate(scale: float, rng: np.random.Generator) -> list[list[Any]]:
             if d.weekday() == 6 and cc != "GB":
                 continue  # Paris and Berlin stores close on Sundays
             wk = 1.35 if d.weekday() == 5 else 1.0
-            n = int(rng.poisson(tx * scale ** 0.7 * season[i] * wk))
+            n = int(rng.poisson(tx * scale**0.7 * season[i] * wk))
             gross = round(n * basket * rng.lognormal(0, 0.06), 2)
             disc = round(gross * rng.uniform(0.03, 0.08), 2)
             ret = round(gross * rng.uniform(0.0, 0.04), 2)
             net = round(gross - disc - ret, 2)
             cost_ratio = 0.27 * (1.03 if d >= COST_INCREASE[1] else 1.0)
             cogs = round(net / (1 + vat) * cost_ratio, 2)
-            rows.append([d.isoformat(), sid, name, cc, cur, n, f"{gross:.2f}", f"{disc:.2f}",
-                         f"{ret:.2f}", f"{net:.2f}", f"{cogs:.2f}"])
+            rows.append(
+                [
+                    d.isoformat(),
+                    sid,
+                    name,
+                    cc,
+                    cur,
+                    n,
+                    f"{gross:.2f}",
+                    f"{disc:.2f}",
+                    f"{ret:.2f}",
+                    f"{net:.2f}",
+                    f"{cogs:.2f}",
+                ]
+            )
     rows.sort(key=lambda r: (r[0], r[1]))
     return rows
 

@@ -65,8 +65,9 @@ from .world import (
 from .writers import daily_extract_ts, extract_name, write_parquet
 
 UNPAID = ("organic_search", "direct", "email", "referral", "organic_social")
-REPEAT_CHANNELS = np.array([CH[c] for c in ("direct", "organic_search", "email",
-                                            "paid_search_brand")])
+REPEAT_CHANNELS = np.array(
+    [CH[c] for c in ("direct", "organic_search", "email", "paid_search_brand")]
+)
 CLICK_TO_SESSION = 0.85
 MIGRATED_CONTRACTS = 150  # demo-scale contracts re-created on the first day
 INITIAL_NEWSLETTER = 800  # demo-scale newsletter profiles collected before the period
@@ -74,13 +75,48 @@ IMMEDIATE_BUY = 0.55
 GA4_TRACKED = 0.88  # share of web orders with a GA4 purchase (consent, ad-blockers)
 CONSENT_DENIED = 0.07
 GA4_LATE_FILE = (dt.date(2026, 3, 14), 5)  # this day's export landed 5 days late
-HOURS = np.array([1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 2.2, 3, 3.4, 3.6, 3.8, 4.2, 4.0, 3.6, 3.4,
-                  3.5, 3.8, 4.4, 5.2, 5.6, 5.0, 3.6, 2.0])
+HOURS = np.array(
+    [
+        1,
+        0.6,
+        0.4,
+        0.3,
+        0.3,
+        0.5,
+        1.2,
+        2.2,
+        3,
+        3.4,
+        3.6,
+        3.8,
+        4.2,
+        4.0,
+        3.6,
+        3.4,
+        3.5,
+        3.8,
+        4.4,
+        5.2,
+        5.6,
+        5.0,
+        3.6,
+        2.0,
+    ]
+)
 HOURS = HOURS / HOURS.sum()
-_REFERRERS = np.array(["https://www.vogue.fr/", "https://www.allure.com/",
-                       "https://www.elle.de/", "https://www.byrdie.com/"], dtype=object)
-_SOCIAL = np.array(["https://www.instagram.com/", "https://www.tiktok.com/",
-                    "https://www.pinterest.com/"], dtype=object)
+_REFERRERS = np.array(
+    [
+        "https://www.vogue.fr/",
+        "https://www.allure.com/",
+        "https://www.elle.de/",
+        "https://www.byrdie.com/",
+    ],
+    dtype=object,
+)
+_SOCIAL = np.array(
+    ["https://www.instagram.com/", "https://www.tiktok.com/", "https://www.pinterest.com/"],
+    dtype=object,
+)
 _LINE_W = np.array([0.42, 0.3, 0.17, 0.11])
 
 
@@ -94,9 +130,16 @@ class Visitors:
 
     def __post_init__(self) -> None:
         spec: dict[str, Any] = {
-            "pid": np.int64, "first_ts": np.int64, "market": np.int8, "device": np.int8,
-            "cust": np.int64, "nsess": np.int32, "last_day": np.int32, "consent": bool,
-            "due": np.int32, "due_src": np.int32,
+            "pid": np.int64,
+            "first_ts": np.int64,
+            "market": np.int8,
+            "device": np.int8,
+            "cust": np.int64,
+            "nsess": np.int32,
+            "last_day": np.int32,
+            "consent": bool,
+            "due": np.int32,
+            "due_src": np.int32,
         }
         self.arrays = {k: np.zeros(self.cap, dtype=t) for k, t in spec.items()}
         self.arrays["touch_ad"] = np.full((len(PLATFORMS), self.cap), -1, dtype=np.int32)
@@ -132,10 +175,19 @@ class Visitors:
 
 
 class Simulator:
-    def __init__(self, out: Path, scale: float, rngs: list[np.random.Generator],
-                 campaigns: list[Campaign], catalog: list[Product], ads: AdMetrics,
-                 sc_clicks: np.ndarray, fx: dict[str, np.ndarray], mess: Mess,
-                 truth: Truth) -> None:
+    def __init__(
+        self,
+        out: Path,
+        scale: float,
+        rngs: list[np.random.Generator],
+        campaigns: list[Campaign],
+        catalog: list[Product],
+        ads: AdMetrics,
+        sc_clicks: np.ndarray,
+        fx: dict[str, np.ndarray],
+        mess: Mess,
+        truth: Truth,
+    ) -> None:
         self.out = out
         self.scale = scale
         self.rng = rngs[0]
@@ -154,21 +206,29 @@ class Simulator:
         self.nc = nc
         self.n_src = nc + len(UNPAID)
         # per source code lookups (campaigns first, then unpaid channels)
-        self.src_p = np.array([c.template.p_trigger for c in campaigns]
-                              + [UNPAID_P[u] for u in UNPAID])
-        self.src_channel = np.array([CH[c.template.channel] for c in campaigns]
-                                    + [CH[u] for u in UNPAID])
+        self.src_p = np.array(
+            [c.template.p_trigger for c in campaigns] + [UNPAID_P[u] for u in UNPAID]
+        )
+        self.src_channel = np.array(
+            [CH[c.template.channel] for c in campaigns] + [CH[u] for u in UNPAID]
+        )
         self.src_ret = np.array([RETURNING_P[CHANNELS[c]] for c in self.src_channel])
         for i, c in enumerate(campaigns):
             if "RETARGETING" in c.name:
                 self.src_ret[i] = 0.9
-        self.src_platform = np.array([PLATFORMS.index(c.platform) for c in campaigns]
-                                     + [-1] * len(UNPAID))
+        self.src_platform = np.array(
+            [PLATFORMS.index(c.platform) for c in campaigns] + [-1] * len(UNPAID)
+        )
         self.camp_market = np.array([MARKETS.index(c.template.market) for c in campaigns])
         self.brand_ads: dict[int, np.ndarray] = {}
         for mi, _ in enumerate(MARKETS):
-            ids = [a.idx for c in campaigns if c.template.channel == "paid_search_brand"
-                   and MARKETS.index(c.template.market) == mi for a in c.ads]
+            ids = [
+                a.idx
+                for c in campaigns
+                if c.template.channel == "paid_search_brand"
+                and MARKETS.index(c.template.market) == mi
+                for a in c.ads
+            ]
             self.brand_ads[mi] = np.array(ids, dtype=np.int64)
         self.ad_ids = [ad.ad_id for c in campaigns for ad in c.ads]
         self.schedule: dict[int, list[Any]] = {}
@@ -176,8 +236,10 @@ class Simulator:
         self.paris_off = utc_offset_hours("Europe/Paris")
         self.season = season_factor(DAYS) * weekday_factor(DAYS)
         self.convf = conversion_factor(DAYS)
-        self.prices = {cur: np.array([p.price(m) for p in catalog])
-                       for m, cur in (("FR", "EUR"), ("GB", "GBP"), ("US", "USD"))}
+        self.prices = {
+            cur: np.array([p.price(m) for p in catalog])
+            for m, cur in (("FR", "EUR"), ("GB", "GBP"), ("US", "USD"))
+        }
         self.carry: pa.Table | None = None
         self.crm.initial_list(int(INITIAL_NEWSLETTER * scale))
         # truth accumulators
@@ -206,8 +268,11 @@ class Simulator:
         n = int(min(4, 1 + rng.poisson(0.55)))
         out: list[tuple[Product, int]] = []
         for _ in range(n):
-            pl = line if line in PRODUCT_LINES and rng.random() < 0.6 else \
-                PRODUCT_LINES[int(rng.choice(4, p=_LINE_W))]
+            pl = (
+                line
+                if line in PRODUCT_LINES and rng.random() < 0.6
+                else PRODUCT_LINES[int(rng.choice(4, p=_LINE_W))]
+            )
             cands = [p for p in avail if p.product_line == pl]
             p = cands[int(rng.integers(len(cands)))]
             if all(p is not q for q, _ in out):
@@ -278,13 +343,16 @@ class Simulator:
         is_ret = rng.random(s_n) < self.src_ret[src]
         is_email = src == nc + 2
         # past customers come back (repeat orders) through e-mail, direct, organic, brand
-        via_cust = is_email | (is_ret & np.isin(self.src_channel[src], REPEAT_CHANNELS)
-                               & (rng.random(s_n) < 0.35))
+        via_cust = is_email | (
+            is_ret & np.isin(self.src_channel[src], REPEAT_CHANNELS) & (rng.random(s_n) < 0.35)
+        )
         for mi in range(4):
             recent = np.flatnonzero((vis.market == mi) & (vis.last_day >= d - 30))
             custs = np.flatnonzero((vis.market == mi) & (vis.cust >= 0))
-            for pool, sel in ((recent, is_ret & ~via_cust & (mk == mi)),
-                              (custs, via_cust & (mk == mi))):
+            for pool, sel in (
+                (recent, is_ret & ~via_cust & (mk == mi)),
+                (custs, via_cust & (mk == mi)),
+            ):
                 k = np.flatnonzero(sel)
                 if len(pool) and len(k):
                     v[k] = pool[rng.integers(0, len(pool), len(k))]
@@ -351,8 +419,12 @@ class Simulator:
         # session times (local diurnal profile -> UTC)
         hour = rng.choice(24, size=s_all, p=HOURS)
         off = np.array([self.offsets[m][d] for m in MARKETS])[mk]
-        t0 = (epoch_seconds(day) + hour * 3600 + rng.integers(0, 3600, s_all)
-              - (off * 3600).astype(np.int64))
+        t0 = (
+            epoch_seconds(day)
+            + hour * 3600
+            + rng.integers(0, 3600, s_all)
+            - (off * 3600).astype(np.int64)
+        )
         a["first_ts"][v[np.isin(v, idx)]] = t0[np.isin(v, idx)]
         np.add.at(a["nsess"], v, 1)
         a["last_day"][v] = d
@@ -366,8 +438,7 @@ class Simulator:
         # 5. purchases -> orders
         purchases: dict[int, tuple[str, float, list[tuple[str, str, float, int]]]] = {}
         user_id = np.full(s_all, None, dtype=object)
-        drift = GA4_REVENUE_DRIFT[2] if GA4_REVENUE_DRIFT[0] <= day <= GA4_REVENUE_DRIFT[1] \
-            else 1.0
+        drift = GA4_REVENUE_DRIFT[2] if GA4_REVENUE_DRIFT[0] <= day <= GA4_REVENUE_DRIFT[1] else 1.0
         landing = self._landing(src, ad, mk, d)
         for s in np.flatnonzero(buyer):
             u = int(v[s])
@@ -382,9 +453,15 @@ class Simulator:
             items = self._pick_items(d, line)
             ls = landing[s].replace(SHOP_HOST, "") if landing[s] else "/"
             order = self.orders.create(
-                ts=int(t0[s]) + 240 + int(rng.integers(0, 900)), cust=self.cust, ci=ci,
-                market=market, items=items, discount=self._discount(d, new_c),
-                landing_site=ls, source_name="web")
+                ts=int(t0[s]) + 240 + int(rng.integers(0, 900)),
+                cust=self.cust,
+                ci=ci,
+                market=market,
+                items=items,
+                discount=self._discount(d, new_c),
+                landing_site=ls,
+                source_name="web",
+            )
             self.web_orders += 1
             total = float(order["total_price"])
             total_eur = self._eur(total, order["currency"], d)
@@ -402,8 +479,10 @@ class Simulator:
             user_id[s] = str(self.cust.ids[ci])
             if rng.random() < GA4_TRACKED:
                 rev = round(total * drift * rng.lognormal(0, 0.01), 2)
-                its = [(li["sku"], li["title"], float(li["price"]), int(li["quantity"]))
-                       for li in order["line_items"]]
+                its = [
+                    (li["sku"], li["title"], float(li["price"]), int(li["quantity"]))
+                    for li in order["line_items"]
+                ]
                 purchases[int(s)] = (order["name"], rev, its)
             self._order_tickets(order, ci, int(t0[s]))
         logged = (a["cust"][v] >= 0) & (rng.random(s_all) < 0.5) & (user_id == None)  # noqa: E711
@@ -421,8 +500,16 @@ class Simulator:
         rng = self.rng
         nc = self.nc
         out = np.empty(len(src), dtype=object)
-        paths = np.array(["/", "/collections/skincare", "/collections/makeup",
-                          "/collections/body", "/collections/fragrance"], dtype=object)
+        paths = np.array(
+            [
+                "/",
+                "/collections/skincare",
+                "/collections/makeup",
+                "/collections/body",
+                "/collections/fragrance",
+            ],
+            dtype=object,
+        )
         base = paths[rng.integers(0, 5, len(src))]
         self._gclid = np.full(len(src), None, dtype=object)
         for i in range(len(src)):
@@ -433,14 +520,21 @@ class Simulator:
                 if c.platform == "google_ads":
                     g = f"Cj0KCQjw{rng.integers(0, 2**62):016x}"
                     self._gclid[i] = g
-                    out[i] = (f"{SHOP_HOST}{base[i]}?utm_source=google&utm_medium=cpc"
-                              f"&utm_campaign={q}&utm_id={c.campaign_id}&gclid={g}")
+                    out[i] = (
+                        f"{SHOP_HOST}{base[i]}?utm_source=google&utm_medium=cpc"
+                        f"&utm_campaign={q}&utm_id={c.campaign_id}&gclid={g}"
+                    )
                 else:
-                    srcname = {"meta_ads": "facebook", "tiktok_ads": "tiktok",
-                               "linkedin_ads": "linkedin"}[c.platform]
+                    srcname = {
+                        "meta_ads": "facebook",
+                        "tiktok_ads": "tiktok",
+                        "linkedin_ads": "linkedin",
+                    }[c.platform]
                     aid = c.ads[0].ad_id if ad[i] < 0 else self.ad_ids[int(ad[i])]
-                    out[i] = (f"{SHOP_HOST}{base[i]}?utm_source={srcname}&utm_medium=paid_social"
-                              f"&utm_campaign={q}&utm_id={c.campaign_id}&utm_content={aid}")
+                    out[i] = (
+                        f"{SHOP_HOST}{base[i]}?utm_source={srcname}&utm_medium=paid_social"
+                        f"&utm_campaign={q}&utm_id={c.campaign_id}&utm_content={aid}"
+                    )
             elif s == nc + 2:
                 name = quote_plus(self.crm.campaign_for_click(d, int(mk[i])))
                 out[i] = f"{SHOP_HOST}/?utm_source=klaviyo&utm_medium=email&utm_campaign={name}"
@@ -448,16 +542,27 @@ class Simulator:
                 out[i] = f"{SHOP_HOST}{base[i]}"
         return out
 
-    def _ga4(self, d: int, src: np.ndarray, ad: np.ndarray, mk: np.ndarray, dev: np.ndarray,
-             v: np.ndarray, t0: np.ndarray, buyer: np.ndarray,
-             purchases: dict[int, tuple[str, float, list[tuple[str, str, float, int]]]],
-             user_id: np.ndarray, landing: np.ndarray) -> None:
+    def _ga4(
+        self,
+        d: int,
+        src: np.ndarray,
+        ad: np.ndarray,
+        mk: np.ndarray,
+        dev: np.ndarray,
+        v: np.ndarray,
+        t0: np.ndarray,
+        buyer: np.ndarray,
+        purchases: dict[int, tuple[str, float, list[tuple[str, str, float, int]]]],
+        user_id: np.ndarray,
+        landing: np.ndarray,
+    ) -> None:
         rng = self.rng
         nc = self.nc
         a = self.vis.arrays
         s_all = len(src)
-        pseudo = np.array([f"{p}.{f}" for p, f in zip(a["pid"][v], a["first_ts"][v],
-                                                       strict=True)], dtype=object)
+        pseudo = np.array(
+            [f"{p}.{f}" for p, f in zip(a["pid"][v], a["first_ts"][v], strict=True)], dtype=object
+        )
         pseudo[~a["consent"][v]] = None
         traffic = {f: np.full(s_all, None, dtype=object) for f in ga4.TRAFFIC_FIELDS}
         source = np.full(s_all, None, dtype=object)
@@ -467,8 +572,12 @@ class Simulator:
             s = int(src[i])
             if s < nc:
                 c = self.campaigns[s]
-                sname = {"google_ads": "google", "meta_ads": "facebook",
-                         "tiktok_ads": "tiktok", "linkedin_ads": "linkedin"}[c.platform]
+                sname = {
+                    "google_ads": "google",
+                    "meta_ads": "facebook",
+                    "tiktok_ads": "tiktok",
+                    "linkedin_ads": "linkedin",
+                }[c.platform]
                 med = "cpc" if c.platform == "google_ads" else "paid_social"
                 traffic["manual_source"][i] = sname
                 traffic["manual_medium"][i] = med
@@ -497,11 +606,22 @@ class Simulator:
         devices = np.array(DEVICES, dtype=object)[dev]
         currency = np.array([MARKET_CURRENCY[m] for m in MARKETS], dtype=object)[mk]
         batch = ga4.SessionBatch(
-            t0=t0, pseudo=pseudo, user_id=user_id, sess_num=a["nsess"][v].astype(np.int64),
-            country=country, device=devices, traffic=traffic, source=source, medium=medium,
-            referrer=referrer, landing=landing, currency=currency,
-            product=rng.integers(0, len(self.catalog), s_all), purchases=purchases,
-            buyer=buyer)
+            t0=t0,
+            pseudo=pseudo,
+            user_id=user_id,
+            sess_num=a["nsess"][v].astype(np.int64),
+            country=country,
+            device=devices,
+            traffic=traffic,
+            source=source,
+            medium=medium,
+            referrer=referrer,
+            landing=landing,
+            currency=currency,
+            product=rng.integers(0, len(self.catalog), s_all),
+            purchases=purchases,
+            buyer=buyer,
+        )
         ts_us, t0_ev, table = ga4.build_events(batch, self.catalog, self.prices, rng)
         # keep each session's events together (as the export does): compresses far better
         order = np.lexsort((ts_us, t0_ev))
@@ -516,16 +636,23 @@ class Simulator:
         nxt = table.filter(pa.array(ev_day > today))
         self.carry = nxt if d + 1 < N_DAYS else None  # events after the period are dropped
         t = pa.concat_tables(parts)
-        t = t.set_column(0, "event_date", pa.array([f"{DAYS[d]:%Y%m%d}"] * t.num_rows,
-                                                    type=pa.string()))
+        t = t.set_column(
+            0, "event_date", pa.array([f"{DAYS[d]:%Y%m%d}"] * t.num_rows, type=pa.string())
+        )
         delay = GA4_LATE_FILE[1] if DAYS[d] == GA4_LATE_FILE[0] else 0
         fname = extract_name("events", daily_extract_ts(DAYS[d], delay), "parquet")
         write_parquet(self.out / "ga4" / "events" / fname, t)
         self.truth.file("ga4", "events", t.num_rows)
         self.ga4_events += t.num_rows
 
-    def _book(self, day: dt.date, order: dict[str, Any], net_eur: float,
-              items: list[tuple[Product, int]], new_c: bool) -> None:
+    def _book(
+        self,
+        day: dt.date,
+        order: dict[str, Any],
+        net_eur: float,
+        items: list[tuple[Product, int]],
+        new_c: bool,
+    ) -> None:
         d = (day - DAYS[0]).days
         cogs = sum(self._eur(p.cost_on(day), "EUR", d) * q for p, q in items)
         self._acc(day, "net_revenue", net_eur)
@@ -536,11 +663,20 @@ class Simulator:
     def _on_new_customer(self, ci: int, d: int, ts: int) -> None:
         c = self.cust
         if c.accepts_marketing[ci]:
-            self.crm.add_profile(c.emails[ci], MARKETS.index(c.market[ci]), ts, "subscribed",
-                                 c.first[ci], c.last[ci], c.phone[ci], c.ids[ci])
+            self.crm.add_profile(
+                c.emails[ci],
+                MARKETS.index(c.market[ci]),
+                ts,
+                "subscribed",
+                c.first[ci],
+                c.last[ci],
+                c.phone[ci],
+                c.ids[ci],
+            )
 
-    def _order_tickets(self, order: dict[str, Any], ci: int, ts: int,
-                       issue_prone: bool = False) -> None:
+    def _order_tickets(
+        self, order: dict[str, Any], ci: int, ts: int, issue_prone: bool = False
+    ) -> None:
         rng = self.crm.rng
         u = rng.random()
         p_issue = 0.4 if issue_prone else 0.045
@@ -591,8 +727,11 @@ class Simulator:
                     s.status = "cancelled"
                     subs.stats["cancelled"] += 1
                     subs.stats["churn_with_driver" if driver else "churn_without_driver"] += 1
-                    reason = "product_issue" if driver and rng.random() < 0.6 else str(
-                        rng.choice(["too_much_product", "price", "other", "moving"]))
+                    reason = (
+                        "product_issue"
+                        if driver and rng.random() < 0.6
+                        else str(rng.choice(["too_much_product", "price", "other", "moving"]))
+                    )
                     subs.event(s, "subscription_cancelled", ts, c.emails, c.ids, reason)
                     continue
                 u = rng.random()
@@ -614,28 +753,38 @@ class Simulator:
                 if s.fails >= 3:
                     s.status = "cancelled"
                     subs.stats["cancelled"] += 1
-                    subs.event(s, "subscription_cancelled", ts + 60, c.emails, c.ids,
-                               "payment_failed")
+                    subs.event(
+                        s, "subscription_cancelled", ts + 60, c.emails, c.ids, "payment_failed"
+                    )
                 else:
                     s.next_day = d + 3
                     self.schedule.setdefault(s.next_day, []).append(s)
                 continue
             s.fails = 0
-            order = self.orders.create(ts=ts + 5, cust=c, ci=s.ci, market=s.market,
-                                       items=[(s.product, s.qty)], discount=None,
-                                       landing_site=None, source_name="subscription_contract",
-                                       unit_factor=0.9)
+            order = self.orders.create(
+                ts=ts + 5,
+                cust=c,
+                ci=s.ci,
+                market=s.market,
+                items=[(s.product, s.qty)],
+                discount=None,
+                landing_site=None,
+                source_name="subscription_contract",
+                unit_factor=0.9,
+            )
             subs.stats["charges_succeeded"] += 1
             subs.event(s, "charge_succeeded", ts, c.emails, c.ids, order_id=order["id"])
-            self._book(day, order, self._net_eur(order, s.market, d), [(s.product, s.qty)],
-                       False)
+            self._book(day, order, self._net_eur(order, s.market, d), [(s.product, s.qty)], False)
             self._order_tickets(order, s.ci, ts, s.issue_prone)
             s.charges += 1
             s.next_day = d + 30 * s.interval
             self.schedule.setdefault(s.next_day, []).append(s)
         if day.day == 1 or d == N_DAYS - 1:
-            mrr = sum(float(subs.amount(s)) / self.fx[MARKET_CURRENCY[s.market]][d] / s.interval
-                      for s in subs.subs if s.status in ("active",))
+            mrr = sum(
+                float(subs.amount(s)) / self.fx[MARKET_CURRENCY[s.market]][d] / s.interval
+                for s in subs.subs
+                if s.status in ("active",)
+            )
             self.month.setdefault(f"{day:%Y-%m}", {})["mrr"] = mrr
 
     def prune(self, d: int) -> None:
@@ -646,4 +795,3 @@ class Simulator:
         for i, u in enumerate(self.cust.visitor):
             if u >= 0:
                 self.cust.visitor[i] = int(remap[u]) if u < len(remap) else -1
-

@@ -30,8 +30,9 @@ def daily_extract_ts(day: dt.date, delay_days: int = 0) -> dt.datetime:
     first daily pull never shares a name with the previous month's backfill); a late re-run
     lands in the afternoon so it never shares a name with that day's regular pull."""
     late = dt.timedelta(hours=8, minutes=17) if delay_days else dt.timedelta(0)
-    return (dt.datetime(day.year, day.month, day.day, 6, 30)
-            + dt.timedelta(days=1 + delay_days) + late)
+    return (
+        dt.datetime(day.year, day.month, day.day, 6, 30) + dt.timedelta(days=1 + delay_days) + late
+    )
 
 
 def money(x: float) -> str:
@@ -81,7 +82,8 @@ def write_parquet(path: Path, table: pa.Table) -> None:
         compression_level=PARQUET_LEVEL["level"],
         use_dictionary=[c for c in table.column_names if c != "event_timestamp"],
         column_encoding={"event_timestamp": "DELTA_BINARY_PACKED"}
-        if "event_timestamp" in table.column_names else None,
+        if "event_timestamp" in table.column_names
+        else None,
         write_statistics=True,
         row_group_size=1_000_000,
         store_schema=False,  # the Parquet schema is enough; keeps small files small
