@@ -20,7 +20,9 @@ final as (
         cast(extract(isodow from date_day) as integer) as day_of_week,
         extract(isodow from date_day) in (6, 7) as is_weekend,
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, dbt.date_trunc('month', 'date_day'))) }} as date)
-            as month_end_date
+            as month_end_date,
+        cast(extract(day from {{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, dbt.date_trunc('month', 'date_day'))) }}) as integer)
+            as days_in_month
     from spine
 )
 

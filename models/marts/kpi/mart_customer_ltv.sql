@@ -30,22 +30,23 @@ data_end as (
 value_windows as (
     select
         customers.customer_id,
-        {% for days in [90, 180, 365] -%}
-        sum(
-            case
-                when orders.order_date < {{ dbt.dateadd('day', days, 'customers.first_order_date') }}
-                    then orders.net_revenue_eur
-                else 0
-            end
-        ) as net_revenue_{{ days }}d_eur,
-        sum(
-            case
-                when orders.order_date < {{ dbt.dateadd('day', days, 'customers.first_order_date') }}
-                    then orders.gross_margin_eur
-                else 0
-            end
-        ) as gross_margin_{{ days }}d_eur{{ ',' if not loop.last }}
-        {% endfor %}
+        {%- for days in [90, 180, 365] %}
+            sum(
+                case
+                    when orders.order_date < {{ dbt.dateadd('day', days, 'customers.first_order_date') }}
+                        then orders.net_revenue_eur
+                    else 0
+                end
+            ) as net_revenue_{{ days }}d_eur,
+            sum(
+                case
+                    when orders.order_date < {{ dbt.dateadd('day', days, 'customers.first_order_date') }}
+                        then orders.gross_margin_eur
+                    else 0
+                end
+            ) as gross_margin_{{ days }}d_eur,
+        {%- endfor %}
+        count(*) as orders
     from customers
     inner join orders
         on customers.customer_id = orders.customer_id
@@ -59,12 +60,13 @@ final as (
         customers.first_order_channel,
         customers.acquisition_cohort_month,
         customers.market,
-        {% for days in [90, 180, 365] -%}
-        cast(coalesce(value_windows.net_revenue_{{ days }}d_eur, 0) as decimal(18, 4)) as net_revenue_{{ days }}d_eur,
-        cast(coalesce(value_windows.gross_margin_{{ days }}d_eur, 0) as decimal(18, 4)) as gross_margin_{{ days }}d_eur,
-        cast({{ dbt.dateadd('day', days - 1, 'customers.first_order_date') }} as date) <= data_end.last_order_date
-            as is_observed_{{ days }}d{{ ',' if not loop.last }}
-        {% endfor %}
+        {%- for days in [90, 180, 365] %}
+            coalesce(value_windows.net_revenue_{{ days }}d_eur, 0) as net_revenue_{{ days }}d_eur,
+            coalesce(value_windows.gross_margin_{{ days }}d_eur, 0) as gross_margin_{{ days }}d_eur,
+            {{ dbt.dateadd('day', days - 1, 'customers.first_order_date') }} <= data_end.last_order_date
+                as is_observed_{{ days }}d,
+        {%- endfor %}
+        coalesce(value_windows.orders, 0) as orders
     from customers
     cross join data_end
     left join value_windows

@@ -6,6 +6,14 @@ measures as (
     select * from {{ ref('int_kpi_measures_daily') }}
 ),
 
+calendar as (
+    select
+        date_day,
+        month_start_date,
+        days_in_month
+    from {{ ref('dim_date') }}
+),
+
 targets as (
     select
         month_start_date,
@@ -19,7 +27,7 @@ channel_rows as (
         date_day,
         channel,
         {% for measure in kpi_additive_measures() -%}
-        {{ measure }},
+            {{ measure }},
         {% endfor -%}
         false as is_all_channels
     from measures
@@ -30,7 +38,7 @@ all_channels_rows as (
         date_day,
         'all_channels' as channel,
         {% for measure in kpi_additive_measures() -%}
-        sum({{ measure }}) as {{ measure }},
+            sum({{ measure }}) as {{ measure }},
         {% endfor -%}
         true as is_all_channels
     from measures
@@ -59,8 +67,9 @@ daily_targets as (
             as net_revenue_target_eur,
         max(case when targets.kpi = 'gross_margin' then targets.target_value / calendar.days_in_month end)
             as gross_margin_target_eur,
-        max(case when targets.kpi = 'contribution_margin' then targets.target_value / calendar.days_in_month end)
-            as contribution_margin_target_eur,
+        max(
+            case when targets.kpi = 'contribution_margin' then targets.target_value / calendar.days_in_month end
+        ) as contribution_margin_target_eur,
         max(case when targets.kpi = 'marketing_spend' then targets.target_value / calendar.days_in_month end)
             as marketing_spend_target_eur,
         max(case when targets.kpi = 'new_customers' then targets.target_value / calendar.days_in_month end)
@@ -69,13 +78,7 @@ daily_targets as (
             as orders_target,
         max(case when targets.kpi = 'mer' then targets.target_value end) as mer_target,
         max(case when targets.kpi = 'cac' then targets.target_value end) as cac_target_eur
-    from (
-        select
-            date_day,
-            month_start_date,
-            {{ dbt.datediff('month_start_date', 'month_end_date', 'day') }} + 1 as days_in_month
-        from {{ ref('dim_date') }}
-    ) as calendar
+    from calendar
     inner join targets
         on calendar.month_start_date = targets.month_start_date
     group by 1

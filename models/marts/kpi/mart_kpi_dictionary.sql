@@ -22,17 +22,17 @@ with
 
 metrics as (
     {%- for row in rows %}
-    select
-        {{ dbt.string_literal(row.name) }} as metric_name,
-        {{ dbt.string_literal(row.label) }} as label,
-        {{ dbt.string_literal(row.description | replace("'", "''")) }} as definition,
-        {{ dbt.string_literal(row.metric_type) }} as metric_type,
-        {{ dbt.string_literal(row.formula | replace("'", "''")) }} as formula,
-        {{ dbt.string_literal(row.unit) }} as unit,
-        {{ dbt.string_literal(row.finance_alignment | replace("'", "''")) }} as finance_alignment,
-        {{ 'null' if row.higher_is_better is none else (row.higher_is_better | string | lower) }} as is_higher_better,
-        {{ dbt.string_literal(row.owner) }} as owner
-    {% if not loop.last %}union all{% endif %}
+        select
+            {{ dbt.string_literal(row.name) }} as metric_name,
+            {{ dbt.string_literal(row.label) }} as label,
+            {{ dbt.string_literal(row.description | replace("'", "''")) }} as definition,
+            {{ dbt.string_literal(row.metric_type) }} as metric_type,
+            {{ dbt.string_literal(row.formula | replace("'", "''")) }} as formula,
+            {{ dbt.string_literal(row.unit) }} as unit,
+            {{ dbt.string_literal(row.finance_alignment | replace("'", "''")) }} as finance_alignment,
+            {{ 'null' if row.higher_is_better is none else (row.higher_is_better | string | lower) }} as is_higher_better,
+            {{ dbt.string_literal(row.owner) }} as owner
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
     {%- if rows | length == 0 %}
     select

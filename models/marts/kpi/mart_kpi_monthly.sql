@@ -44,7 +44,7 @@ channel_months as (
         calendar.month_start_date,
         measures.channel,
         {% for measure in kpi_additive_measures() -%}
-        sum(measures.{{ measure }}) as {{ measure }},
+            sum(measures.{{ measure }}) as {{ measure }},
         {% endfor -%}
         false as is_all_channels
     from measures
@@ -58,7 +58,7 @@ all_channels_months as (
         month_start_date,
         'all_channels' as channel,
         {% for measure in kpi_additive_measures() -%}
-        sum({{ measure }}) as {{ measure }},
+            sum({{ measure }}) as {{ measure }},
         {% endfor -%}
         true as is_all_channels
     from channel_months

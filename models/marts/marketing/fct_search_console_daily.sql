@@ -18,8 +18,7 @@ search_analytics as (
 ),
 
 brand_search_terms as (
-    select
-        lower(brand_term) as brand_term
+    select lower(brand_term) as brand_term
     from {{ ref('brand_search_terms') }}
 ),
 
