@@ -5,7 +5,20 @@
     consent-less events become one pseudo-session, session_key
     'consent_gap.<YYYY-MM-DD>', is_consent_gap true, channel 'unmapped', so
     event, purchase and revenue totals still reconcile with GA4. -#}
+{#- Incremental: a run rebuilds every session that starts on or after the day
+    before the first restated day (restated: exported by an extract within
+    restatement_lookback_days of the latest one, or whose revenue in EUR no
+    longer matches the events, as when a month's FX rates land), replacing
+    those days whole. A session spans at most two days, so reading events
+    from one day earlier still sees every event of a rebuilt session. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='session_date',
+    on_schema_change='fail',
+) }}
 {%- set string_type = dbt.type_string() -%}
+{%- set first_rebuilt_date = first_rebuilt_session_date(ref('base_ga4__events'), ref('stg_ga4__events')) -%}
 
 with
 
@@ -30,6 +43,9 @@ events as (
         transaction_id,
         purchase_revenue_eur
     from {{ ref('stg_ga4__events') }}
+    {% if first_rebuilt_date is not none %}
+    where event_date >= {{ dbt.dateadd('day', -1, date_literal(first_rebuilt_date)) }}
+    {% endif %}
 ),
 
 traffic_sources as (
@@ -96,6 +112,9 @@ sessions as (
         {{ dbt.bool_or("event_name = 'purchase'") }} as has_purchase
     from events_keyed
     group by 1
+    {% if first_rebuilt_date is not none %}
+    having min(event_date) >= {{ date_literal(first_rebuilt_date) }}
+    {% endif %}
 ),
 
 -- Purchases are a sliver of the events: their distinct and ordered

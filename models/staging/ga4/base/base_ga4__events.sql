@@ -1,7 +1,18 @@
+{#- Incremental: only GA4 files not loaded yet are read (the file filter is
+    pushed down to the file list); the days they export are decided again
+    together with the rows already loaded for those days. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source_file', 'source_row_number'],
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('ga4', 'events') }}
+    where {{ new_extract_files('filename') }}
 ),
 
 parsed as (
@@ -70,6 +81,16 @@ validated as (
     from parsed
 ),
 
+{% if is_incremental() %}
+with_loaded_rows as (
+    select * from validated
+    union all
+    {{ loaded_rows_of_partitions(
+        'event_date_text', 'select distinct event_date_text from validated', ['quarantine_reason']
+    ) }}
+),
+{% endif %}
+
 final as (
     select
         *,
@@ -79,7 +100,7 @@ final as (
             when extracted_at < max(extracted_at) over (partition by event_date_text)
                 then 'superseded by a later extract'
         end as quarantine_reason
-    from validated
+    from {{ 'with_loaded_rows' if is_incremental() else 'validated' }}
 )
 
 select * from final

@@ -1,7 +1,20 @@
+{#- Incremental: only extracts not loaded yet are read (the file filter is
+    pushed down to the file list). The days they cover, and the days whose FX
+    rate changed since they were loaded (a month's rates land after the
+    month), are converted and decided again together with the rows already
+    loaded for those days. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source_file', 'ad_date'],
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('google_ads', 'ad_stats') }}
+    where {{ new_extract_files('filename') }}
 ),
 
 fx_rates as (
@@ -33,11 +46,37 @@ parsed as (
     from source
 ),
 
+{% if is_incremental() %}
+restated_days as (
+    select ad_date from parsed
+
+    union
+
+    select loaded.ad_date
+    from {{ this }} as loaded
+    left join fx_rates
+        on
+            loaded.ad_date = fx_rates.rate_date
+            and loaded.currency = fx_rates.currency
+    where loaded.units_per_eur is distinct from fx_rates.units_per_eur
+),
+
+with_loaded_rows as (
+    select * from parsed
+
+    union all
+
+    {{ loaded_rows_of_partitions(
+        'ad_date', 'select ad_date from restated_days', ['units_per_eur', 'invalid_reason', 'quarantine_reason']
+    ) }}
+),
+{% endif %}
+
 converted as (
     select
         parsed.*,
         fx_rates.units_per_eur
-    from parsed
+    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }} as parsed
     left join fx_rates
         on
             parsed.ad_date = fx_rates.rate_date
