@@ -58,8 +58,8 @@ in_window as (
     inner join touchpoints
         on
             conversions.customer_id = touchpoints.customer_id
-            and touchpoints.touched_at <= conversions.converted_at
-            and touchpoints.touched_at >= {{ dbt.dateadd('day', -lookback_days, 'conversions.converted_at') }}
+            and conversions.converted_at >= touchpoints.touched_at
+            and {{ dbt.dateadd('day', -lookback_days, 'conversions.converted_at') }} <= touchpoints.touched_at
 ),
 
 capped as (
@@ -80,12 +80,10 @@ capped as (
 eligibility as (
     select
         *,
-        {% if direct_rule == 'keep_direct' -%}
-        true
-        {%- else -%}
-        not (is_direct and has_non_direct_touch)
-        {%- endif %} as is_eligible,
-        not (is_direct and has_non_direct_touch) as is_last_non_direct_candidate
+        -- var attribution_direct_rule: keep_direct makes every touch eligible.
+        {{ 'true' if direct_rule == 'keep_direct' else 'coalesce(not (is_direct and has_non_direct_touch), true)' }}
+            as is_eligible,
+        coalesce(not (is_direct and has_non_direct_touch), true) as is_last_non_direct_candidate
     from capped
 ),
 
@@ -96,16 +94,25 @@ positioned as (
             partition by conversion_id
             order by touched_at, touchpoint_id
         ) as touch_position,
-        case when is_eligible then row_number() over (
+        row_number() over (
             partition by conversion_id, is_eligible
             order by touched_at, touchpoint_id
-        ) end as eligible_position,
+        ) as position_within_eligibility,
         sum(case when is_eligible then 1 else 0 end) over (partition by conversion_id) as eligible_touches,
-        case when is_last_non_direct_candidate then row_number() over (
+        row_number() over (
             partition by conversion_id, is_last_non_direct_candidate
             order by touched_at desc, touchpoint_id desc
-        ) end as non_direct_rank_from_last
+        ) as rank_from_last_within_candidacy
     from eligibility
+),
+
+ranked as (
+    select
+        *,
+        case when is_eligible then position_within_eligibility end as eligible_position,
+        case when is_last_non_direct_candidate then rank_from_last_within_candidacy end
+            as non_direct_rank_from_last
+    from positioned
 ),
 
 final as (
@@ -124,7 +131,7 @@ final as (
         eligible_touches,
         coalesce(non_direct_rank_from_last = 1, false) as is_last_non_direct_touch,
         {{ dbt.datediff('touched_at', 'converted_at', 'second') }} / 86400.0 as days_before_conversion
-    from positioned
+    from ranked
 )
 
 select * from final

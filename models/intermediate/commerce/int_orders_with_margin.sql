@@ -268,8 +268,8 @@ sequenced as (
         case
             when not is_cancelled
                 then row_number() over (
-                    partition by unified_customer_id, is_cancelled order by created_at, order_id
-                )
+                        partition by unified_customer_id, is_cancelled order by created_at, order_id
+                    )
         end as customer_order_number
     from margins
 ),

@@ -29,15 +29,27 @@ profiles as (
 
 -- Every (shop id, e-mail) pair a system states, with when it stated it.
 id_email_pairs as (
-    select customer_id, customer_email_hash as email_hash, created_at as seen_at, 1 as source_rank
+    select
+        customer_id,
+        customer_email_hash as email_hash,
+        created_at as seen_at,
+        1 as source_rank
     from orders
     where customer_id is not null and customer_email_hash is not null
     union all
-    select customer_id, customer_email_hash as email_hash, occurred_at as seen_at, 2 as source_rank
+    select
+        customer_id,
+        customer_email_hash as email_hash,
+        occurred_at as seen_at,
+        2 as source_rank
     from billing_events
     where customer_id is not null and customer_email_hash is not null
     union all
-    select customer_id, email_hash, created_at as seen_at, 3 as source_rank
+    select
+        customer_id,
+        email_hash,
+        created_at as seen_at,
+        3 as source_rank
     from profiles
     where customer_id is not null and email_hash is not null
 ),

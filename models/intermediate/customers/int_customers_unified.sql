@@ -76,10 +76,16 @@ countries as (
 -- Every person any system knows, keyed like the orders: shop id, else the
 -- account the e-mail links to, else the e-mail hash.
 people as (
-    select customer_id, customer_email_hash as email_hash, order_date as seen_date
+    select
+        customer_id,
+        customer_email_hash as email_hash,
+        order_date as seen_date
     from orders
     union all
-    select customer_id, customer_email_hash as email_hash, month_start_date as seen_date
+    select
+        customer_id,
+        customer_email_hash as email_hash,
+        month_start_date as seen_date
     from subscription_months
     union all
     select
@@ -98,7 +104,10 @@ people as (
     left join customer_emails
         on tickets.requester_email_hash = customer_emails.email_hash
     union all
-    select user_id as customer_id, cast(null as {{ api.Column.translate_type('string') }}) as email_hash, event_date as seen_date
+    select
+        user_id as customer_id,
+        cast(null as {{ api.Column.translate_type('string') }}) as email_hash,
+        event_date as seen_date
     from ga4_events
 ),
 
@@ -111,7 +120,11 @@ people_seen as (
 ),
 
 email_candidates as (
-    select customer_id, customer_email_hash as email_hash, created_at as seen_at, 1 as source_rank
+    select
+        customer_id,
+        customer_email_hash as email_hash,
+        created_at as seen_at,
+        1 as source_rank
     from orders
     union all
     select
@@ -123,7 +136,11 @@ email_candidates as (
     left join customer_emails
         on profiles.email_hash = customer_emails.email_hash
     union all
-    select customer_id, email_hash, cast(seen_date as timestamp) as seen_at, 3 as source_rank
+    select
+        customer_id,
+        email_hash,
+        cast(seen_date as timestamp) as seen_at,
+        3 as source_rank
     from people
 ),
 
@@ -132,7 +149,7 @@ ranked_emails as (
     select
         customer_id,
         email_hash,
-        row_number() over (partition by customer_id order by source_rank, seen_at desc) as email_rank
+        row_number() over (partition by customer_id order by source_rank asc, seen_at desc) as email_rank
     from email_candidates
     where email_hash is not null
 ),

@@ -14,24 +14,24 @@
 with
 
 {% for source_name, base_model, date_column, cadence in sources %}
-{{ source_name }}_arrivals as (
-    select
-        '{{ source_name }}' as source_name,
-        '{{ cadence }}' as cadence,
-        {{ date_column }} as data_date,
-        min(cast(extracted_at as date)) as first_extracted_date,
-        max(cast(extracted_at as date)) as last_extracted_date,
-        count(*) as raw_rows
-    from {{ ref(base_model) }}
-    where {{ date_column }} is not null and extracted_at is not null
-    group by 1, 2, 3
-),
+    {{ source_name }}_arrivals as (
+        select
+            '{{ source_name }}' as source_name,
+            '{{ cadence }}' as cadence,
+            {{ date_column }} as data_date,
+            min(cast(extracted_at as date)) as first_extracted_date,
+            max(cast(extracted_at as date)) as last_extracted_date,
+            count(*) as raw_rows
+        from {{ ref(base_model) }}
+        where {{ date_column }} is not null and extracted_at is not null
+        group by 1, 2, 3
+    ),
 
 {% endfor %}
 unioned as (
     {% for source_name, _, _, _ in sources %}
-    select * from {{ source_name }}_arrivals
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ source_name }}_arrivals
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -59,9 +59,9 @@ final as (
                 when cadence = 'daily'
                     then {{ dbt.datediff('expected_daily_date', 'first_extracted_date', 'day') }}
                 else least(
-                    {{ dbt.datediff('expected_daily_date', 'first_extracted_date', 'day') }},
-                    {{ dbt.datediff('expected_backfill_date', 'first_extracted_date', 'day') }}
-                )
+                        {{ dbt.datediff('expected_daily_date', 'first_extracted_date', 'day') }},
+                        {{ dbt.datediff('expected_backfill_date', 'first_extracted_date', 'day') }}
+                    )
             end,
             0
         ) as days_late

@@ -98,7 +98,7 @@ billing_features as (
     left join billing_events
         on
             active_snapshots.subscription_id = billing_events.subscription_id
-            and billing_events.event_date <= active_snapshots.month_end_date
+            and active_snapshots.month_end_date >= billing_events.event_date
     group by 1, 2
 ),
 
@@ -120,7 +120,7 @@ ticket_features as (
     left join tickets
         on
             active_snapshots.customer_email_hash = tickets.requester_email_hash
-            and tickets.created_date <= active_snapshots.month_end_date
+            and active_snapshots.month_end_date >= tickets.created_date
     group by 1, 2
 ),
 
@@ -134,7 +134,7 @@ email_features as (
     left join email_events
         on
             active_snapshots.customer_email_hash = email_events.email_hash
-            and email_events.event_date <= active_snapshots.month_end_date
+            and active_snapshots.month_end_date >= email_events.event_date
             and email_events.event_date > {{ dbt.dateadd('day', -90, 'active_snapshots.month_end_date') }}
     group by 1, 2
 ),
@@ -148,7 +148,7 @@ order_features as (
     left join web_orders
         on
             active_snapshots.customer_email_hash = web_orders.customer_email_hash
-            and web_orders.order_date <= active_snapshots.month_end_date
+            and active_snapshots.month_end_date >= web_orders.order_date
             and web_orders.order_date > {{ dbt.dateadd('day', -180, 'active_snapshots.month_end_date') }}
     group by 1, 2
 ),
@@ -163,7 +163,8 @@ final as (
         active_snapshots.month_end_date as snapshot_date,
         active_snapshots.is_latest_month,
         active_snapshots.subscription_status,
-        cast({{ dbt.datediff('active_snapshots.first_month_start_date', 'active_snapshots.month_start_date', 'month') }} as double)
+        cast({{ dbt.datediff('active_snapshots.first_month_start_date', 'active_snapshots.month_start_date', 'month') }} as double
+        )
             as tenure_months,
         cast(active_snapshots.interval_months as double) as interval_months,
         cast(active_snapshots.quantity as double) as quantity,

@@ -89,8 +89,8 @@ subscription_months as (
     cross join data_bounds
     inner join months
         on
-            months.month_end_date >= subscription_bounds.first_event_date
-            and months.month_start_date <= data_bounds.last_event_date
+            subscription_bounds.first_event_date <= months.month_end_date
+            and data_bounds.last_event_date >= months.month_start_date
 ),
 
 -- The state at month end is the one after the month's last event.
@@ -116,7 +116,7 @@ month_end_states as (
     inner join event_states
         on
             subscription_months.subscription_id = event_states.subscription_id
-            and event_states.event_date <= subscription_months.month_end_date
+            and subscription_months.month_end_date >= event_states.event_date
 ),
 
 -- The month's last published rate: the month-end rate, or the latest one

@@ -83,10 +83,15 @@ attribution_models as (
     {%- endfor %}
 ),
 
+journey_conversions as (
+    select distinct conversion_id
+    from journeys
+),
+
 unattributed_conversions as (
     select conversions.conversion_id
     from conversions
-    left join (select distinct conversion_id from journeys) as journey_conversions
+    left join journey_conversions
         on conversions.conversion_id = journey_conversions.conversion_id
     where journey_conversions.conversion_id is null
 ),

@@ -49,7 +49,8 @@ final as (
         tickets.category,
         tickets.priority,
         tickets.satisfaction,
-        cast({{ dbt.datediff('tickets.created_at', 'tickets.solved_at', 'minute') }} / 60.0 as decimal(18, 2))
+        cast({{ dbt.datediff('tickets.created_at', 'tickets.solved_at', 'minute') }} / 60.0 as decimal(18, 2)
+        )
             as hours_to_solve
     from tickets
     left join customer_emails

@@ -13,7 +13,9 @@ campaigns as (
 
 final as (
     select
-        cast({{ dbt.hash("cast(anomalies.anomaly_date as " ~ api.Column.translate_type('string') ~ ") || '|' || anomalies.anomaly_type || '|' || anomalies.scope_type || '|' || anomalies.scope_id || '|' || anomalies.kpi") }} as varchar)
+        cast(
+            {{ dbt.hash("cast(anomalies.anomaly_date as " ~ api.Column.translate_type('string') ~ ") || '|' || anomalies.anomaly_type || '|' || anomalies.scope_type || '|' || anomalies.scope_id || '|' || anomalies.kpi") }} as varchar
+        )
             as anomaly_id,
         cast(anomalies.anomaly_date as date) as anomaly_date,
         cast(anomalies.anomaly_type as varchar) as anomaly_type,

@@ -47,27 +47,34 @@ tracking_actions as (
     select
         'data_quality' as action_category,
         case anomaly_type
-            when 'tracking_break' then 'Fix and annotate the ' || scope_id || ' purchase tracking break ('
-                || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
-                || '); exclude those days from bidding and ROAS reporting'
-            when 'revenue_tracking_drift' then 'Find why GA4 purchase revenue drifted from the shop ('
-                || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
-                || '); report revenue from the shop, not GA4, for those days'
-            when 'late_source_data' then 'Chase the late ' || scope_id || ' extract for data of '
-                || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
-                || ' and recheck reports built before it landed'
+            when 'tracking_break'
+                then 'Fix and annotate the ' || scope_id || ' purchase tracking break ('
+                    || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
+                    || '); exclude those days from bidding and ROAS reporting'
+            when 'revenue_tracking_drift'
+                then 'Find why GA4 purchase revenue drifted from the shop ('
+                    || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
+                    || '); report revenue from the shop, not GA4, for those days'
+            when 'late_source_data'
+                then 'Chase the late ' || scope_id || ' extract for data of '
+                    || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
+                    || ' and recheck reports built before it landed'
             else 'Restart the ' || scope_id || ' extract: no data since ' || cast(first_date as varchar)
         end as action_text,
         cast(null as double) as expected_impact_eur,
         cast(null as double) as expected_impact_low_eur,
         cast(null as double) as expected_impact_high_eur,
         cast(days as varchar) || ' day(s); observed ' || cast(round(observed_value, 3) as varchar)
-            || ' vs expected ' || cast(round(expected_value, 3) as varchar) || '. Rule: ' || detection_rule
+        || ' vs expected ' || cast(round(expected_value, 3) as varchar) || '. Rule: ' || detection_rule
             as evidence,
         case when anomaly_type = 'late_source_data' or anomaly_type = 'source_stopped'
-            then 'Analytics engineer' else 'Analytics engineer' end as owner,
+                then 'Analytics engineer'
+            else 'Analytics engineer'
+        end as owner,
         case when last_date >= {{ dbt.dateadd('day', -30, '(select as_of_date from as_of)') }}
-            then 1000000.0 else 0.0 end as priority_score,
+                then 1000000.0
+            else 0.0
+        end as priority_score,
         scope_id as subject_id,
         last_date as evidence_date
     from data_episodes
@@ -84,8 +91,8 @@ campaign_actions as (
         case when is_unprofitable then margin_shortfall_30d_low_eur end as expected_impact_low_eur,
         case when is_unprofitable then margin_shortfall_30d_high_eur end as expected_impact_high_eur,
         'Last 90 days: spend ' || cast(round(spend_eur) as varchar) || ' EUR, ROAS '
-            || cast(round(roas, 2) as varchar) || ' vs breakeven ' || cast(round(breakeven_roas, 2) as varchar)
-            || ', ' || flag_reason || ' (platform-reported value, bootstrap / Gamma 90% intervals)'
+        || cast(round(roas, 2) as varchar) || ' vs breakeven ' || cast(round(breakeven_roas, 2) as varchar)
+        || ', ' || flag_reason || ' (platform-reported value, bootstrap / Gamma 90% intervals)'
             as evidence,
         case when platform = 'google_ads' then 'Paid search lead' else 'Paid social lead' end as owner,
         coalesce(case when is_unprofitable then margin_shortfall_30d_eur end, spend_eur / 10) as priority_score,
@@ -100,17 +107,17 @@ reallocation_actions as (
         'budget_reallocation' as action_category,
         'Shift ' || string_agg(
             case when not is_total and abs(spend_shift_30d_eur) >= 50
-                then channel || ' ' || case when spend_shift_30d_eur > 0 then '+' else '' end
-                    || cast(round(spend_shift_30d_eur) as varchar) || ' EUR'
+                    then channel || ' ' || case when spend_shift_30d_eur > 0 then '+' else '' end
+                        || cast(round(spend_shift_30d_eur) as varchar) || ' EUR'
             end, ', '
         ) || ' per 30 days, total spend unchanged' as action_text,
         max(case when is_total then expected_margin_change_30d_eur end) as expected_impact_eur,
         max(case when is_total then margin_change_30d_low_eur end) as expected_impact_low_eur,
         max(case when is_total then margin_change_30d_high_eur end) as expected_impact_high_eur,
         'Power curves contribution = a x spend^b per channel on weekly data (elasticities '
-            || string_agg(case when not is_total then channel || ' ' || cast(round(elasticity, 2) as varchar) end, ', ')
-            || '), guardrail +-50% per channel, 90% bootstrap interval over weeks'
-            || case when bool_or(is_elasticity_clipped) then '; some elasticities hit the clip: treat as a test plan' else '' end
+        || string_agg(case when not is_total then channel || ' ' || cast(round(elasticity, 2) as varchar) end, ', ')
+        || '), guardrail +-50% per channel, 90% bootstrap interval over weeks'
+        || case when bool_or(is_elasticity_clipped) then '; some elasticities hit the clip: treat as a test plan' else '' end
             as evidence,
         'Head of growth' as owner,
         max(case when is_total then expected_margin_change_30d_eur end) as priority_score,
@@ -123,14 +130,14 @@ churn_actions as (
     select
         'churn_risk' as action_category,
         'Retention outreach to the ' || cast(count(*) as varchar)
-            || ' high-risk subscribers (fct_subscriber_churn_risk, risk_band = high)' as action_text,
+        || ' high-risk subscribers (fct_subscriber_churn_risk, risk_band = high)' as action_text,
         sum(expected_mrr_loss_eur) * 12 as expected_impact_eur,
         cast(null as double) as expected_impact_low_eur,
         cast(null as double) as expected_impact_high_eur,
         'Expected MRR loss ' || cast(round(sum(expected_mrr_loss_eur)) as varchar)
-            || ' EUR/month (annualised in the impact); mean churn probability '
-            || cast(round(avg(churn_probability), 3) as varchar)
-            || '; logistic regression evaluated out of time (mart_churn_model_evaluation)' as evidence,
+        || ' EUR/month (annualised in the impact); mean churn probability '
+        || cast(round(avg(churn_probability), 3) as varchar)
+        || '; logistic regression evaluated out of time (mart_churn_model_evaluation)' as evidence,
         'CRM lead' as owner,
         sum(expected_mrr_loss_eur) * 12 as priority_score,
         'subscribers' as subject_id,
@@ -143,14 +150,14 @@ forecast_actions as (
     select
         'forecast_gap' as action_category,
         'Close the ' || period_type || ' ' || metric || ' gap to target: forecast '
-            || cast(round(forecast_eur) as varchar) || ' vs target ' || cast(round(target_eur) as varchar)
+        || cast(round(forecast_eur) as varchar) || ' vs target ' || cast(round(target_eur) as varchar)
             as action_text,
         gap_to_target_eur as expected_impact_eur,
         forecast_low_eur - target_eur as expected_impact_low_eur,
         forecast_high_eur - target_eur as expected_impact_high_eur,
         'As of ' || cast(as_of_date as varchar) || ': actual to date ' || cast(round(actual_to_date_eur) as varchar)
-            || ' EUR, ' || cast(days_remaining as varchar) || ' days left, P(meet target) '
-            || cast(round(probability_meeting_target, 2) as varchar) || '; ' || method as evidence,
+        || ' EUR, ' || cast(days_remaining as varchar) || ' days left, P(meet target) '
+        || cast(round(probability_meeting_target, 2) as varchar) || '; ' || method as evidence,
         'Finance lead' as owner,
         abs(gap_to_target_eur) as priority_score,
         period_type || ':' || metric as subject_id,
@@ -173,9 +180,11 @@ unioned as (
 
 final as (
     select
-        cast({{ dbt.hash("action_category || '|' || subject_id || '|' || cast(evidence_date as " ~ api.Column.translate_type('string') ~ ")") }} as varchar)
+        cast(
+            {{ dbt.hash("action_category || '|' || subject_id || '|' || cast(evidence_date as " ~ api.Column.translate_type('string') ~ ")") }} as varchar
+        )
             as action_id,
-        cast(row_number() over (order by priority_score desc, action_category, subject_id) as integer) as priority,
+        cast(row_number() over (order by priority_score desc, action_category asc, subject_id asc) as integer) as priority,
         cast(action_category as varchar) as action_category,
         cast(action_text as varchar) as action_text,
         cast(expected_impact_eur as double) as expected_impact_eur,
