@@ -76,9 +76,11 @@
 {#- The first date an incremental fact must rebuild: the earliest date of
     the events loaded from extracts within restatement_lookback_days of the
     latest extract in base_relation (so a day exported late, or restated,
-    is rebuilt whatever its date); none outside incremental runs. -#}
+    is rebuilt whatever its date). The relation needs extracted_at. Call
+    it only in incremental runs (`if is_incremental()` in the model, which
+    unit tests can override). -#}
 {% macro first_restated_date(base_relation, date_column) -%}
-    {%- if not (execute and is_incremental()) -%}
+    {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
@@ -98,12 +100,12 @@
 {%- endmacro %}
 
 {#- The first session date an incremental int_sessions_from_events run
-    rebuilds (none outside incremental runs): the day before the first
+    rebuilds: the day before the first
     restated event day, or the first session whose purchase revenue in EUR
     no longer matches its purchase events (FX rates of a month land after
     the month), whichever is earlier. -#}
-{% macro first_rebuilt_session_date(base_events, events) -%}
-    {%- set first_restated = first_restated_date(base_events, 'event_date') -%}
+{% macro first_rebuilt_session_date(events) -%}
+    {%- set first_restated = first_restated_date(events, 'event_date') -%}
     {%- if first_restated is none -%}
         {{ return(none) }}
     {%- endif -%}

@@ -18,7 +18,7 @@
     on_schema_change='fail',
 ) }}
 {%- set string_type = dbt.type_string() -%}
-{%- set first_rebuilt_date = first_rebuilt_session_date(ref('base_ga4__events'), ref('stg_ga4__events')) -%}
+{%- set first_rebuilt_date = first_rebuilt_session_date(ref('stg_ga4__events')) if is_incremental() else none -%}
 
 with
 
