@@ -100,7 +100,7 @@ final as (
         daily_targets.new_customers_target,
         with_ratios.new_customers - daily_targets.new_customers_target as new_customers_variance,
         daily_targets.orders_target,
-        with_ratios.orders - daily_targets.orders_target as orders_variance,
+        with_ratios.web_orders - daily_targets.orders_target as orders_variance,
         daily_targets.mer_target,
         with_ratios.mer - daily_targets.mer_target as mer_variance,
         daily_targets.cac_target_eur,

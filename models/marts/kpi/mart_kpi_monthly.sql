@@ -150,7 +150,7 @@ final as (
         monthly_targets.new_customers_target,
         with_ratios.new_customers - monthly_targets.new_customers_target as new_customers_variance,
         monthly_targets.orders_target,
-        with_ratios.orders - monthly_targets.orders_target as orders_variance,
+        with_ratios.web_orders - monthly_targets.orders_target as orders_variance,
         monthly_targets.mer_target,
         with_ratios.mer - monthly_targets.mer_target as mer_variance,
         monthly_targets.cac_target_eur,
