@@ -3,12 +3,18 @@
 Needs Node.js + npm and Chromium (scripts/install_system_deps.sh) and the Python package
 playwright (it drives /usr/bin/chromium; no browser download). GROWTH_LEDGER_TEST_DB points
 the test at an existing DuckDB file instead of the `demo_warehouse` fixture.
+GROWTH_LEDGER_SCREENSHOTS names a folder for a full-page PNG of every page (default: next to
+the built site in pytest's temporary folder).
+
+Headline figures on each page are checked against the warehouse's own numbers, computed here
+with Python duckdb over the marts the pages read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -27,13 +33,31 @@ from growth_ledger.report import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 MART = "marts.mart_kpi_monthly"
 # Evidence's error boxes: ErrorChart, BigValueError, ValueError, InlineError (border-negative/50),
 # the Dropdown error chip and the error overlay (border-negative). Deltas use border-negative/20.
 ERROR_SELECTOR = r".border-negative\/50, .border-negative"
 ERROR_PAGE_TITLES = ("Application Error", "Page Not Found")
+# Pages of the board pack, and the marts a page needs beyond mart_kpi_monthly: pages over marts
+# other engineers build may be absent from an older warehouse, but never from the demo build.
+EXPECTED_PAGES = {
+    "/": (),
+    "/channels": ("dim_channel", "dim_campaign", "fct_ad_performance_daily", "fct_budgets"),
+    "/attribution": ("mart_attribution_channel_summary", "mart_platform_overclaim"),
+    "/customers": ("fct_orders", "mart_customer_ltv", "dim_geography"),
+    "/subscriptions": ("fct_subscription_mrr",),
+    "/organic-search": ("fct_search_console_daily",),
+    "/actions": (
+        "fct_recommended_actions",
+        "fct_kpi_anomalies",
+        "mart_forecast_to_period_end",
+        "fct_inefficient_campaigns",
+    ),
+    "/data-quality": ("mart_source_reconciliation",),
+    "/kpi-dictionary": ("mart_kpi_dictionary",),
+}
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +94,35 @@ def format_eur0(value: Decimal) -> str:
     rounded = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     sign = "-" if rounded < 0 else ""
     return f"{sign}€{abs(rounded):,}"
+
+
+def format_num0(value: Decimal | int) -> str:
+    """Evidence's `num0` format: thousands separators, no decimals."""
+    return f"{int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
+
+
+def latest_full_month() -> dt.date:
+    """Pages read months before the current calendar month (the current one is partial)."""
+    return dt.date.today().replace(day=1)
+
+
+def query_one(db_path: Path, sql: str, params: list | None = None) -> tuple:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        row = con.execute(sql, params or []).fetchone()
+    assert row is not None, sql
+    return row
+
+
+def tile_lines(page: Page, testid: str) -> list[str]:
+    """Title and value (then comparison) of a BigValue wrapped in a data-testid div."""
+    tile = page.locator(f"[data-testid={testid}]")
+    assert tile.count() == 1, f"no tile {testid}"
+    return [line.strip() for line in tile.inner_text().splitlines() if line.strip()]
+
+
+def table_rows(table: Locator) -> int:
+    """Body rows of an Evidence DataTable: <tr> children of the <table>, after its <thead>."""
+    return table.locator(":scope > tr").count()
 
 
 def expected_headline(db_path: Path) -> tuple[str, str]:
@@ -131,9 +184,34 @@ def test_build_writes_site_and_timings(built: ReportResult) -> None:
     assert all(seconds > 0 for seconds in built.timings.values())
 
 
+def screenshot_dir(built: ReportResult) -> Path:
+    folder = Path(os.environ.get("GROWTH_LEDGER_SCREENSHOTS") or built.site_dir.parent / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def present_marts(db_path: Path) -> set[str]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()
+    return {name for (name,) in rows}
+
+
+def test_site_has_every_board_pack_page(built: ReportResult, report_db: Path) -> None:
+    marts = present_marts(report_db)
+    expected = {page for page, needs in EXPECTED_PAGES.items() if set(needs) <= marts}
+    paths = {p.rstrip("/") or "/" for p in page_paths(built.site_dir)}
+    assert expected <= paths, f"pages missing: {sorted(expected - paths)}"
+    if not os.environ.get("GROWTH_LEDGER_TEST_DB"):
+        # The demo build holds every mart, so every page is there.
+        assert set(EXPECTED_PAGES) <= paths, f"pages missing: {sorted(set(EXPECTED_PAGES) - paths)}"
+
+
 def test_every_page_renders_without_errors(built: ReportResult, browser: Browser) -> None:
     paths = page_paths(built.site_dir)
     assert "/" in paths
+    shots = screenshot_dir(built)
     # Every prerendered HTML page is in the manifest, so none escapes the check below.
     for html in built.site_dir.rglob("index.html"):
         relative = html.parent.relative_to(built.site_dir).as_posix()
@@ -148,6 +226,9 @@ def test_every_page_renders_without_errors(built: ReportResult, browser: Browser
                 title = page.locator("h1").first.inner_text()
                 assert title not in ERROR_PAGE_TITLES, f"{path}: {title}"
                 assert errors == [], f"{path}: uncaught page errors {errors}"
+                page.wait_for_timeout(1000)  # chart animations settle before the screenshot
+                name = path.strip("/").replace("/", "_") or "index"
+                page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
             finally:
                 page.close()
 
@@ -166,7 +247,7 @@ def test_headline_net_revenue_matches_warehouse(
             assert lines[:2] == ["Net revenue", net_revenue]
             assert page.get_by_role("heading", name=month_name).count() == 1
             charts = page.locator(".chart")
-            assert charts.count() >= 2
+            assert charts.count() >= 4
             for i in range(charts.count()):
                 assert charts.nth(i).locator("canvas, svg").count() > 0
         finally:
@@ -181,3 +262,139 @@ def test_pdf_is_a_real_pdf(built: ReportResult) -> None:
     assert data.rstrip().endswith(b"%%EOF")
     # A page with two drawn charts weighs far more than an empty or error page (~10 kB).
     assert len(data) > 50_000, len(data)
+
+
+def test_executive_tiles_match_warehouse(
+    built: ReportResult, browser: Browser, report_db: Path
+) -> None:
+    """Gross margin, contribution after marketing and spend tiles of the latest full month."""
+    gross_margin, contribution, spend = query_one(
+        report_db,
+        f"""
+        select gross_margin_eur, contribution_after_marketing_eur, marketing_spend_eur
+        from {MART}
+        where is_all_channels
+            and month_start_date = (
+                select max(month_start_date) from {MART} where month_start_date < ?
+            )
+        """,
+        [latest_full_month()],
+    )
+    with serve_site(built.site_dir) as base_url:
+        page, _ = open_page(browser, base_url + "/")
+        try:
+            assert tile_lines(page, "kpi-gross-margin")[:2] == [
+                "Gross margin",
+                format_eur0(gross_margin),
+            ]
+            assert tile_lines(page, "kpi-contribution")[:2] == [
+                "Contribution after marketing",
+                format_eur0(contribution),
+            ]
+            assert tile_lines(page, "kpi-marketing-spend")[:2] == [
+                "Marketing spend",
+                format_eur0(spend),
+            ]
+            for testid in ("kpi-mer", "kpi-cac", "kpi-ltv-cac", "kpi-payback"):
+                value = tile_lines(page, testid)[1]
+                assert value not in {"-", "NaN", "null", "undefined"}, (testid, value)
+        finally:
+            page.close()
+
+
+def test_channels_total_spend_matches_warehouse(
+    built: ReportResult, browser: Browser, report_db: Path
+) -> None:
+    """Default period on the channel page: every full month in the mart."""
+    (spend,) = query_one(
+        report_db,
+        f"select sum(marketing_spend_eur) from {MART} "
+        "where is_all_channels and month_start_date < ?",
+        [latest_full_month()],
+    )
+    (ad_spend,) = query_one(
+        report_db,
+        "select sum(spend_eur)::decimal(38, 6) from marts.fct_ad_performance_daily "
+        "where ad_date < ?",
+        [latest_full_month()],
+    )
+    # The mart's spend is the ad facts' spend: the channel page may show either.
+    assert abs(Decimal(spend) - Decimal(ad_spend)) < 1
+    with serve_site(built.site_dir) as base_url:
+        page, _ = open_page(browser, base_url + "/channels")
+        try:
+            assert tile_lines(page, "total-spend")[:2] == ["Marketing spend", format_eur0(spend)]
+            assert page.locator(".chart").count() >= 5
+        finally:
+            page.close()
+
+
+def test_subscriptions_latest_mrr_matches_warehouse(
+    built: ReportResult, browser: Browser, report_db: Path
+) -> None:
+    month, mrr = query_one(
+        report_db,
+        """
+        select month_start_date, sum(mrr_eur)
+        from marts.fct_subscription_mrr
+        where month_start_date = (
+            select max(month_start_date) from marts.fct_subscription_mrr where month_start_date < ?
+        )
+        group by month_start_date
+        """,
+        [latest_full_month()],
+    )
+    with serve_site(built.site_dir) as base_url:
+        page, _ = open_page(browser, base_url + "/subscriptions")
+        try:
+            assert tile_lines(page, "kpi-mrr")[:2] == ["MRR", format_eur0(mrr)]
+            heading = f"MRR at the end of {month.strftime('%B %Y')}"
+            assert page.get_by_role("heading", name=heading).count() == 1
+        finally:
+            page.close()
+
+
+def test_data_quality_rows_match_warehouse(
+    built: ReportResult, browser: Browser, report_db: Path
+) -> None:
+    entities, raw_rows = query_one(
+        report_db, "select count(*), sum(raw_rows) from marts.mart_source_reconciliation"
+    )
+    with serve_site(built.site_dir) as base_url:
+        page, _ = open_page(browser, base_url + "/data-quality")
+        try:
+            assert tile_lines(page, "dq-entities")[:2] == ["Sources x entities", str(entities)]
+            assert tile_lines(page, "dq-raw-rows")[:2] == ["Raw rows landed", format_num0(raw_rows)]
+            assert table_rows(page.locator("table").first) == entities
+            link = page.locator("[data-testid=gx-data-docs]")
+            assert link.get_attribute("href") == "/data-docs/index.html"
+        finally:
+            page.close()
+
+
+def test_kpi_dictionary_lists_every_metric(
+    built: ReportResult, browser: Browser, report_db: Path
+) -> None:
+    (metrics,) = query_one(report_db, "select count(*) from marts.mart_kpi_dictionary")
+    with serve_site(built.site_dir) as base_url:
+        page, _ = open_page(browser, base_url + "/kpi-dictionary")
+        try:
+            assert tile_lines(page, "metric-count")[:2] == ["Metrics", str(metrics)]
+            # The table renders its rows as the page scrolls: the first ones are there.
+            assert table_rows(page.locator("table").first) > 0
+        finally:
+            page.close()
+
+
+def test_actions_page_lists_every_action(
+    built: ReportResult, browser: Browser, report_db: Path
+) -> None:
+    if "fct_recommended_actions" not in present_marts(report_db):
+        pytest.fail("marts.fct_recommended_actions missing: the actions page reads it")
+    (actions,) = query_one(report_db, "select count(*) from marts.fct_recommended_actions")
+    with serve_site(built.site_dir) as base_url:
+        page, _ = open_page(browser, base_url + "/actions")
+        try:
+            assert table_rows(page.locator("table").first) == actions
+        finally:
+            page.close()

@@ -1,0 +1,13 @@
+-- One row per landing source and entity: raw = staged + quarantined (+ superseded), last extract.
+select
+    source_name,
+    entity,
+    files,
+    last_extracted_at,
+    raw_rows,
+    staged_rows,
+    quarantined_rows,
+    superseded_rows,
+    rejected_rows,
+    is_reconciled
+from marts.mart_source_reconciliation
