@@ -145,6 +145,11 @@ def audience(
 
 @app.command()
 def demo(db: DbOption = DEFAULT_DB) -> None:
-    """Build the warehouse from the embedded demo data, then the board pack."""
+    """Build the warehouse from the embedded demo data, check it, then build the board pack."""
+    from growth_ledger.check import DEFAULT_DOCS_DIR, run_checks
+
     build(landing=DEMO_LANDING, db=db, full_refresh=False)
+    # The board pack links the Data Docs and shows the result; a failed suite is
+    # reported here and on the data-quality page rather than stopping the demo.
+    run_checks(db, DEMO_LANDING, DEFAULT_DOCS_DIR)
     report(db=db, out=Path("reports/build"), pdf=True)

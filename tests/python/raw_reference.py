@@ -112,59 +112,104 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
     rates = fx_rates_daily(landing)
     rows: list[dict] = []
 
-    def accept(platform: str, stamp: datetime, day: date | None, currency: str,
-               spend: float | None, ids: tuple, numbers: tuple,
-               campaign: tuple[object, object] = (None, None)) -> None:
+    def accept(
+        platform: str,
+        stamp: datetime,
+        day: date | None,
+        currency: str,
+        spend: float | None,
+        ids: tuple,
+        numbers: tuple,
+        campaign: tuple[object, object] = (None, None),
+    ) -> None:
         currency = currency.strip().upper()
         if day is None or spend is None or not _valid_ids(*ids) or day > stamp.date():
             return
         if any(number is None for number in numbers) or (day, currency) not in rates:
             return
-        rows.append({
-            "platform": platform, "ad_date": day, "key": ids, "extracted_at": stamp,
-            "campaign_id": str(campaign[0]), "campaign_name": str(campaign[1] or ""),
-            "spend": spend, "spend_eur": spend / rates[(day, currency)],
-        })
+        rows.append(
+            {
+                "platform": platform,
+                "ad_date": day,
+                "key": ids,
+                "extracted_at": stamp,
+                "campaign_id": str(campaign[0]),
+                "campaign_name": str(campaign[1] or ""),
+                "spend": spend,
+                "spend_eur": spend / rates[(day, currency)],
+            }
+        )
 
     google = read_csv_folder(landing / "google_ads" / "ad_stats")
     for row in google.to_dict("records"):
         micros = to_number(row["metrics.cost_micros"])
         accept(
-            "google_ads", row["file_extracted_at"], to_date(row["segments.date"]),
-            row["customer.currency_code"], None if micros is None else micros / 1_000_000,
+            "google_ads",
+            row["file_extracted_at"],
+            to_date(row["segments.date"]),
+            row["customer.currency_code"],
+            None if micros is None else micros / 1_000_000,
             (row["customer.id"], row["campaign.id"], row["ad_group.id"], row["ad_group_ad.ad.id"]),
-            (to_number(row["metrics.impressions"]), to_number(row["metrics.clicks"]),
-             to_number(row["metrics.conversions"]), to_number(row["metrics.conversions_value"])),
+            (
+                to_number(row["metrics.impressions"]),
+                to_number(row["metrics.clicks"]),
+                to_number(row["metrics.conversions"]),
+                to_number(row["metrics.conversions_value"]),
+            ),
             (row["campaign.id"], row["campaign.name"]),
         )
     for stamp, record in read_jsonl_folder(landing / "meta_ads" / "ads_insights"):
         accept(
-            "meta_ads", stamp, to_date(record.get("date_start")),
-            str(record.get("account_currency") or ""), to_number(record.get("spend")),
-            (record.get("account_id"), record.get("campaign_id"), record.get("adset_id"),
-             record.get("ad_id")),
+            "meta_ads",
+            stamp,
+            to_date(record.get("date_start")),
+            str(record.get("account_currency") or ""),
+            to_number(record.get("spend")),
+            (
+                record.get("account_id"),
+                record.get("campaign_id"),
+                record.get("adset_id"),
+                record.get("ad_id"),
+            ),
             (to_number(record.get("impressions")), to_number(record.get("clicks"))),
             (record.get("campaign_id"), record.get("campaign_name")),
         )
     tiktok = read_csv_folder(landing / "tiktok_ads" / "ad_report")
     for row in tiktok.to_dict("records"):
         accept(
-            "tiktok_ads", row["file_extracted_at"], to_date(row["stat_time_day"]), row["currency"],
-            to_number(row["spend"]), (row["advertiser_id"], row["ad_id"]),
-            (to_number(row["impressions"]), to_number(row["clicks"]),
-             to_number(row["complete_payment"]), to_number(row["total_complete_payment_rate"])),
+            "tiktok_ads",
+            row["file_extracted_at"],
+            to_date(row["stat_time_day"]),
+            row["currency"],
+            to_number(row["spend"]),
+            (row["advertiser_id"], row["ad_id"]),
+            (
+                to_number(row["impressions"]),
+                to_number(row["clicks"]),
+                to_number(row["complete_payment"]),
+                to_number(row["total_complete_payment_rate"]),
+            ),
             (row["campaign_id"], row["campaign_name"]),
         )
     linkedin = read_csv_folder(landing / "linkedin_ads" / "ad_analytics")
     for row in linkedin.to_dict("records"):
         accept(
-            "linkedin_ads", row["file_extracted_at"], to_date(row["date"]), row["currency"],
+            "linkedin_ads",
+            row["file_extracted_at"],
+            to_date(row["date"]),
+            row["currency"],
             to_number(row["cost_in_local_currency"]),
-            (row["account_urn"].rsplit(":", 1)[-1], row["campaign_urn"].rsplit(":", 1)[-1],
-             row["creative_urn"].rsplit(":", 1)[-1]),
-            (to_number(row["impressions"]), to_number(row["clicks"]),
-             to_number(row["external_website_conversions"]),
-             to_number(row["conversion_value_in_local_currency"])),
+            (
+                row["account_urn"].rsplit(":", 1)[-1],
+                row["campaign_urn"].rsplit(":", 1)[-1],
+                row["creative_urn"].rsplit(":", 1)[-1],
+            ),
+            (
+                to_number(row["impressions"]),
+                to_number(row["clicks"]),
+                to_number(row["external_website_conversions"]),
+                to_number(row["conversion_value_in_local_currency"]),
+            ),
             (row["campaign_urn"].rsplit(":", 1)[-1], row["campaign_name"]),
         )
     latest = [
@@ -202,18 +247,28 @@ def orders_latest(landing: Path) -> pd.DataFrame:
         subtotal = to_number(record.get("subtotal_price"))
         items = record.get("line_items")
         if (
-            total is None or subtotal is None or created_utc > pd.Timestamp(stamp)
-            or not isinstance(items, list) or not items
-            or any(to_number(item.get("price")) is None or not str(item.get("id") or "")
-                   for item in items)
+            total is None
+            or subtotal is None
+            or created_utc > pd.Timestamp(stamp)
+            or not isinstance(items, list)
+            or not items
+            or any(
+                to_number(item.get("price")) is None or not str(item.get("id") or "")
+                for item in items
+            )
             or (order_day, currency) not in rates
         ):
             continue
-        rows.append({
-            "order_id": str(order_id), "extracted_at": stamp, "order_date": order_day,
-            "currency": currency, "total_price": total,
-            "total_price_eur": total / rates[(order_day, currency)],
-        })
+        rows.append(
+            {
+                "order_id": str(order_id),
+                "extracted_at": stamp,
+                "order_date": order_day,
+                "currency": currency,
+                "total_price": total,
+                "total_price_eur": total / rates[(order_day, currency)],
+            }
+        )
     return pd.DataFrame(_latest_per_key(rows, ("order_id",)))
 
 
@@ -236,8 +291,10 @@ class ChannelRules:
         rules["priority"] = rules["priority"].astype(int)
         self.rules = [
             (
-                [re.compile(p) if p else None
-                 for p in (rule.source_pattern, rule.medium_pattern, rule.campaign_pattern)],
+                [
+                    re.compile(p) if p else None
+                    for p in (rule.source_pattern, rule.medium_pattern, rule.campaign_pattern)
+                ],
                 rule.requires_gclid.strip().lower() == "true",
                 rule.channel,
             )
@@ -274,7 +331,8 @@ def campaign_channels(ads: pd.DataFrame) -> dict[tuple[str, str], str]:
     defaults = _seed("ad_platforms").set_index("platform")["default_channel"].to_dict()
     override = {
         (row.platform, row.campaign_id): row.channel
-        for row in overrides.itertuples() if row.channel.strip()
+        for row in overrides.itertuples()
+        if row.channel.strip()
     }
     latest = ads.sort_values("ad_date").groupby(["platform", "campaign_id"]).tail(1)
     channels: dict[tuple[str, str], str] = {}
@@ -286,8 +344,11 @@ def campaign_channels(ads: pd.DataFrame) -> dict[tuple[str, str], str]:
                 (codes.platform == row.platform)
                 & (codes.channel_code.str.upper() == match.group(2).upper())
             ]
-            with_pattern = [c for c in candidates.itertuples() if c.free_text_pattern
-                            and re.search(c.free_text_pattern, match.group(5))]
+            with_pattern = [
+                c
+                for c in candidates.itertuples()
+                if c.free_text_pattern and re.search(c.free_text_pattern, match.group(5))
+            ]
             without = [c for c in candidates.itertuples() if not c.free_text_pattern]
             if with_pattern or without:
                 channel = (with_pattern or without)[0].channel
@@ -309,6 +370,7 @@ def ad_spend_by_channel_month(landing: Path) -> pd.DataFrame:
 
 # --- GA4: the channel of the session that carried each purchase ------------------------------
 
+
 def _ga4_purchase_session_events(landing: Path) -> pd.DataFrame:
     """The events of the GA4 sessions that hold a purchase, from the latest export of each
     event_date. A session is user_pseudo_id + '.' + ga_session_id (none without consent).
@@ -319,8 +381,15 @@ def _ga4_purchase_session_events(landing: Path) -> pd.DataFrame:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    columns = ["event_date", "event_timestamp", "event_name", "event_params",
-               "user_pseudo_id", "collected_traffic_source", "ecommerce"]
+    columns = [
+        "event_date",
+        "event_timestamp",
+        "event_name",
+        "event_params",
+        "user_pseudo_id",
+        "collected_traffic_source",
+        "ecommerce",
+    ]
     latest: dict[str, tuple[datetime, object]] = {}
     for path in sorted((landing / "ga4" / "events").glob("*.parquet")):
         stamp = extracted_at(path)
@@ -345,30 +414,38 @@ def _ga4_purchase_session_events(landing: Path) -> pd.DataFrame:
 
     session_id = pc.cast(params(table, "ga_session_id", "int_value"), pa.string())
     session_key = pc.binary_join_element_wise(table["user_pseudo_id"], session_id, ".")
-    transaction_id = pc.coalesce(table["ecommerce"].combine_chunks().field("transaction_id"),
-                                 params(table, "transaction_id", "string_value"))
-    is_purchase = pc.and_(pc.equal(table["event_name"], "purchase"),
-                          pc.is_valid(transaction_id))
+    transaction_id = pc.coalesce(
+        table["ecommerce"].combine_chunks().field("transaction_id"),
+        params(table, "transaction_id", "string_value"),
+    )
+    is_purchase = pc.and_(pc.equal(table["event_name"], "purchase"), pc.is_valid(transaction_id))
     purchase_sessions = pc.unique(pc.drop_null(pc.filter(session_key, is_purchase)))
     keep = pc.fill_null(pc.is_in(session_key, value_set=purchase_sessions), False)
-    table = table.append_column("session_key", session_key).append_column(
-        "transaction_id", transaction_id
-    ).filter(keep)
+    table = (
+        table.append_column("session_key", session_key)
+        .append_column("transaction_id", transaction_id)
+        .filter(keep)
+    )
 
     traffic = table["collected_traffic_source"].combine_chunks()
-    events = pa.table({
-        "session_key": table["session_key"],
-        "event_at": table["event_timestamp"],
-        "event_name": table["event_name"],
-        "transaction_id": table["transaction_id"],
-        "source": pc.utf8_lower(pc.coalesce(traffic.field("manual_source"),
-                                            params(table, "source", "string_value"))),
-        "medium": pc.utf8_lower(pc.coalesce(traffic.field("manual_medium"),
-                                            params(table, "medium", "string_value"))),
-        "campaign": pc.coalesce(traffic.field("manual_campaign_name"),
-                                params(table, "campaign", "string_value")),
-        "gclid": pc.coalesce(traffic.field("gclid"), params(table, "gclid", "string_value")),
-    })
+    events = pa.table(
+        {
+            "session_key": table["session_key"],
+            "event_at": table["event_timestamp"],
+            "event_name": table["event_name"],
+            "transaction_id": table["transaction_id"],
+            "source": pc.utf8_lower(
+                pc.coalesce(traffic.field("manual_source"), params(table, "source", "string_value"))
+            ),
+            "medium": pc.utf8_lower(
+                pc.coalesce(traffic.field("manual_medium"), params(table, "medium", "string_value"))
+            ),
+            "campaign": pc.coalesce(
+                traffic.field("manual_campaign_name"), params(table, "campaign", "string_value")
+            ),
+            "gclid": pc.coalesce(traffic.field("gclid"), params(table, "gclid", "string_value")),
+        }
+    )
     return events.to_pandas()
 
 
@@ -384,7 +461,11 @@ def ga4_purchase_channels(landing: Path, rules: ChannelRules) -> dict[str, str]:
     session_channel = {
         key: rules.classify(source, medium, campaign, isinstance(gclid, str))
         for key, source, medium, campaign, gclid in zip(
-            firsts.index, firsts["source"], firsts["medium"], firsts["campaign"], firsts["gclid"],
+            firsts.index,
+            firsts["source"],
+            firsts["medium"],
+            firsts["campaign"],
+            firsts["gclid"],
             strict=True,
         )
     }
@@ -401,6 +482,7 @@ def ga4_purchase_channels(landing: Path, rules: ChannelRules) -> dict[str, str]:
 
 
 # --- Shop orders: net revenue, COGS and gross margin per order ------------------------------
+
 
 def _landing_tags(landing_site: object) -> tuple[str, str, str, bool]:
     from urllib.parse import parse_qs, urlsplit
@@ -493,8 +575,10 @@ def orders_with_margin(landing: Path) -> pd.DataFrame:
             charged = line_price - discount if vat_inclusive else line_net + tax
             share = line_net / charged if charged else 0.0
             net_sales += line_net
-            refunds_eur += sum(subtotal * share / refund_rate
-                               for subtotal, refund_rate in refund_lines.get(str(item["id"]), []))
+            refunds_eur += sum(
+                subtotal * share / refund_rate
+                for subtotal, refund_rate in refund_lines.get(str(item["id"]), [])
+            )
             cogs_eur += quantity * _cost_on(costs, str(item.get("sku")), order_day)
         shipping = sum(money(line.get("price")) for line in record.get("shipping_lines") or [])
         channel = ga4_channels.get(str(record.get("name")))
@@ -502,22 +586,29 @@ def orders_with_margin(landing: Path) -> pd.DataFrame:
             channel = rules.classify(*_landing_tags(record.get("landing_site")))
         factor = 0.0 if cancelled else 1.0
         net_revenue_eur = factor * ((net_sales + shipping) / rate - refunds_eur)
-        rows.append({
-            "order_id": order_id, "order_name": record.get("name"), "order_date": order_day,
-            "month_start_date": order_day.replace(day=1), "currency": currency,
-            "source_name": record.get("source_name"), "is_cancelled": cancelled,
-            "channel": channel,
-            "net_sales_eur": factor * net_sales / rate,
-            "shipping_revenue_eur": factor * shipping / rate,
-            "refunds_eur": factor * refunds_eur,
-            "net_revenue_eur": net_revenue_eur,
-            "cogs_eur": factor * cogs_eur,
-            "gross_margin_eur": net_revenue_eur - factor * cogs_eur,
-        })
+        rows.append(
+            {
+                "order_id": order_id,
+                "order_name": record.get("name"),
+                "order_date": order_day,
+                "month_start_date": order_day.replace(day=1),
+                "currency": currency,
+                "source_name": record.get("source_name"),
+                "is_cancelled": cancelled,
+                "channel": channel,
+                "net_sales_eur": factor * net_sales / rate,
+                "shipping_revenue_eur": factor * shipping / rate,
+                "refunds_eur": factor * refunds_eur,
+                "net_revenue_eur": net_revenue_eur,
+                "cogs_eur": factor * cogs_eur,
+                "gross_margin_eur": net_revenue_eur - factor * cogs_eur,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- Stores: POS daily summaries -----------------------------------------------------------
+
 
 def store_sales_daily(landing: Path) -> pd.DataFrame:
     """One row per store and day (latest valid extract): net revenue excluding VAT (the
@@ -529,25 +620,41 @@ def store_sales_daily(landing: Path) -> pd.DataFrame:
     for row in raw.to_dict("records"):
         day = to_date(row["date"])
         currency = str(row["currency"]).strip().upper()
-        numbers = [to_number(row[c]) for c in ("transactions", "gross_sales", "discounts",
-                                                "returns", "cogs")]
+        numbers = [
+            to_number(row[c])
+            for c in ("transactions", "gross_sales", "discounts", "returns", "cogs")
+        ]
         try:
             net_sales = float(row["net_sales"])
         except ValueError:
             continue
         country = str(row["country_code"]).strip().upper()
-        if (day is None or not _valid_ids(row["store_id"]) or any(n is None for n in numbers)
-                or (day, currency) not in rates or country not in countries.index):
+        if (
+            day is None
+            or not _valid_ids(row["store_id"])
+            or any(n is None for n in numbers)
+            or (day, currency) not in rates
+            or country not in countries.index
+        ):
             continue
         rate = rates[(day, currency)]
-        vat = (float(countries.loc[country, "standard_tax_rate"])
-               if countries.loc[country, "prices_include_tax"].lower() == "true" else 0.0)
+        vat = (
+            float(countries.loc[country, "standard_tax_rate"])
+            if countries.loc[country, "prices_include_tax"].lower() == "true"
+            else 0.0
+        )
         net_revenue_eur = net_sales / rate / (1 + vat)
         cogs_eur = numbers[-1] / rate
-        rows.append({
-            "key": (day, row["store_id"]), "extracted_at": row["file_extracted_at"],
-            "sales_date": day, "month_start_date": day.replace(day=1), "store_id": row["store_id"],
-            "net_revenue_eur": net_revenue_eur, "cogs_eur": cogs_eur,
-            "gross_margin_eur": net_revenue_eur - cogs_eur,
-        })
+        rows.append(
+            {
+                "key": (day, row["store_id"]),
+                "extracted_at": row["file_extracted_at"],
+                "sales_date": day,
+                "month_start_date": day.replace(day=1),
+                "store_id": row["store_id"],
+                "net_revenue_eur": net_revenue_eur,
+                "cogs_eur": cogs_eur,
+                "gross_margin_eur": net_revenue_eur - cogs_eur,
+            }
+        )
     return pd.DataFrame(_latest_per_key(rows, ("key",))).drop(columns=["key"])

@@ -42,9 +42,11 @@ def expected_monthly(demo_landing: Path, raw_orders: pd.DataFrame) -> pd.DataFra
         columns={"spend_eur": "marketing_spend_eur"}
     )
     web = raw_orders.groupby(KEYS, as_index=False)[["net_revenue_eur", "gross_margin_eur"]].sum()
-    stores = store_sales_daily(demo_landing).groupby("month_start_date", as_index=False)[
-        ["net_revenue_eur", "gross_margin_eur"]
-    ].sum()
+    stores = (
+        store_sales_daily(demo_landing)
+        .groupby("month_start_date", as_index=False)[["net_revenue_eur", "gross_margin_eur"]]
+        .sum()
+    )
     stores["channel"] = "retail_store"
     revenue = pd.concat([web, stores]).groupby(KEYS, as_index=False).sum()
     per_channel = spend.merge(revenue, on=KEYS, how="outer").fillna(0.0)
@@ -78,8 +80,9 @@ def merged(expected: pd.DataFrame, mart: pd.DataFrame, all_channels: bool) -> pd
     row with no raw activity (a channel with nothing that month) must hold zeros."""
     expected = expected[(expected["channel"] == "all_channels") == all_channels]
     mart = mart[(mart["channel"] == "all_channels") == all_channels]
-    rows = expected.merge(mart, on=KEYS, how="outer", suffixes=("_raw", "_warehouse"),
-                          indicator=True)
+    rows = expected.merge(
+        mart, on=KEYS, how="outer", suffixes=("_raw", "_warehouse"), indicator=True
+    )
     only_raw = rows[rows["_merge"] == "left_only"]
     assert only_raw.empty, (
         f"months/channels with raw activity missing from the mart:\n{only_raw[KEYS].to_string()}"
@@ -160,8 +163,9 @@ def test_roas_per_month_and_channel_and_all_channels(
     assert_roas(merged(expected_monthly, mart_monthly, all_channels=True))
 
 
-def test_orders_money_and_channel_per_order(warehouse: duckdb.DuckDBPyConnection,
-                                            raw_orders: pd.DataFrame) -> None:
+def test_orders_money_and_channel_per_order(
+    warehouse: duckdb.DuckDBPyConnection, raw_orders: pd.DataFrame
+) -> None:
     """The same figures order by order in fct_orders, so a monthly gap points at orders."""
     mart = warehouse.sql(
         "select cast(order_id as varchar) as order_id, channel, "
@@ -169,8 +173,9 @@ def test_orders_money_and_channel_per_order(warehouse: duckdb.DuckDBPyConnection
         "cast(gross_margin_eur as double) as gross_margin_eur "
         "from marts.fct_orders"
     ).df()
-    rows = raw_orders.merge(mart, on="order_id", how="outer", suffixes=("_raw", "_warehouse"),
-                            indicator=True)
+    rows = raw_orders.merge(
+        mart, on="order_id", how="outer", suffixes=("_raw", "_warehouse"), indicator=True
+    )
     one_side = rows[rows["_merge"] != "both"]
     assert one_side.empty, (
         f"orders on one side only:\n{one_side[['order_id', '_merge']].to_string()}"
