@@ -30,7 +30,8 @@ def score_campaigns(
     daily = daily.assign(kpi_date=pd.to_datetime(daily["kpi_date"]))
     window_end = daily["kpi_date"].max()
     window_start = window_end - pd.Timedelta(days=window_days - 1)
-    recent = daily[daily["kpi_date"] >= window_start]
+    # Sorted, so the seeded bootstrap sees the days in the same order on every build.
+    recent = daily[daily["kpi_date"] >= window_start].sort_values(["scope_id", "kpi_date"])
     alpha = (1 - confidence) / 2
     rows: list[dict[str, object]] = []
     for campaign_key, group in recent.groupby("scope_id"):
