@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps build report audience lint clean
+.PHONY: demo test install system-deps build report audience bench lint clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,6 +28,10 @@ report: install system-deps
 
 audience: install
 	$(BIN)/growth-ledger audience
+
+## Benchmark: make bench SCALE=large (default demo); results in bench/results/.
+bench: install
+	$(BIN)/python bench/run.py --scale $(or $(SCALE),demo)
 
 lint: install
 	$(BIN)/ruff check .
