@@ -64,15 +64,18 @@
 
 {#- Latest extract wins: among the valid rows that share a natural key, the
     row from the latest extract is kept; the others are quarantined as
-    superseded (or as duplicates when the same extract holds them twice). -#}
-{% macro quarantine_reason(key_columns) -%}
+    superseded (or as duplicates when the same extract holds them twice).
+    Within one file the last line wins when the model has line numbers
+    (line_number_column), else the greatest raw row (copies are identical). -#}
+{% macro quarantine_reason(key_columns, line_number_column=none) -%}
     {%- set partition -%}
         invalid_reason is null, {{ key_columns | join(', ') }}
     {%- endset -%}
     case
         when invalid_reason is not null then invalid_reason
         when row_number() over (
-            partition by {{ partition }} order by extracted_at desc, source_file desc, raw_values desc
+            partition by {{ partition }}
+            order by extracted_at desc, source_file desc, {{ line_number_column or 'raw_values' }} desc
         ) = 1 then null
         when extracted_at = max(extracted_at) over (partition by {{ partition }})
             then 'duplicate row in the same extract'
@@ -125,13 +128,31 @@
     nullif(trim(json_extract_string({{ json_column }}, '{{ path }}')), '')
 {%- endmacro %}
 
+{#- Scalars of a JSON document as text, in one pass: a list holding the
+    value at each of paths, in order (json_text parses the document again on
+    every call, which dominates a wide parse). Read an item with
+    json_text_item. -#}
+{% macro json_texts(json_column, paths) -%}
+    {{ return(adapter.dispatch('json_texts', 'growth_ledger')(json_column, paths)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_texts(json_column, paths) -%}
+    json_extract_string({{ json_column }}, [{% for path in paths %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor %}])
+{%- endmacro %}
+
+{#- The value at path of a json_texts list, like json_text: trimmed, null
+    when absent or empty. -#}
+{% macro json_text_item(texts_column, paths, path) -%}
+    nullif(trim({{ texts_column }}[{{ paths.index(path) + 1 }}]), '')
+{%- endmacro %}
+
 {#- One GA4 event parameter, from the BigQuery export's key/value list. -#}
 {% macro ga4_param(key, value_type='string') -%}
     {{ return(adapter.dispatch('ga4_param', 'growth_ledger')(key, value_type)) }}
 {%- endmacro %}
 
 {% macro duckdb__ga4_param(key, value_type) -%}
-    list_filter(event_params, lambda param: param.key = '{{ key }}')[1].value.{{ value_type }}_value
+    event_params[list_position(list_transform(event_params, lambda param: param.key), '{{ key }}')].value.{{ value_type }}_value
 {%- endmacro %}
 
 {#- Query-string value to text: '+' and %XX escapes decoded. -#}

@@ -1,7 +1,17 @@
+{#- Incremental: only extracts not loaded yet are read; the events they
+    export are decided again together with the rows already loaded for them. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source_file', 'event_id'],
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
-    {{ with_optional_columns(source('email', 'events'), ['url']) }}
+    select * from ({{ with_optional_columns(source('email', 'events'), ['url']) }}) as events
+    where {{ new_extract_files('filename') }}
 ),
 
 parsed as (
@@ -18,6 +28,20 @@ parsed as (
     from source
 ),
 
+{% if is_incremental() %}
+with_loaded_rows as (
+    select * from parsed
+
+    union all
+
+    {{ loaded_rows_of_partitions(
+        'event_id',
+        'select event_id from parsed',
+        ['event_date', 'invalid_reason', 'email_hash', 'quarantine_reason'],
+    ) }}
+),
+{% endif %}
+
 validated as (
     select
         *,
@@ -33,7 +57,7 @@ validated as (
             ('email is null', 'email is missing'),
             (dbt.position("'@'", 'email') ~ ' = 0', 'email is not an e-mail address'),
         ]) }} as invalid_reason
-    from parsed
+    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }}
 ),
 
 final as (

@@ -1,7 +1,35 @@
+{#- Incremental: only extracts not loaded yet are read. The days they
+    cover, and the days whose FX rate changed since they were loaded (a
+    month's rates land after the month), are converted and decided again
+    together with the rows already loaded for those days. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source_file', 'source_line_number'],
+    on_schema_change='fail',
+) }}
+
+{%- set insight_text_paths = [
+    '$.date_start',
+    '$.account_id',
+    '$.account_name',
+    '$.account_currency',
+    '$.campaign_id',
+    '$.campaign_name',
+    '$.adset_id',
+    '$.adset_name',
+    '$.ad_id',
+    '$.ad_name',
+    '$.spend',
+    '$.impressions',
+    '$.clicks',
+] -%}
+
 with
 
 source as (
     select * from {{ source('meta_ads', 'ads_insights') }}
+    where {{ new_extract_files('filename') }}
 ),
 
 fx_rates as (
@@ -20,6 +48,13 @@ documents as (
     from lines
 ),
 
+texts as (
+    select
+        *,
+        {{ json_texts('json_document', insight_text_paths) }} as insight_texts
+    from documents
+),
+
 parsed as (
     select
         {{ file_name('filename') }} as source_file,
@@ -27,29 +62,55 @@ parsed as (
         line_number as source_line_number,
         raw_line as raw_values,
         json_valid(raw_line) as is_valid_json,
-        {{ try_cast(json_text('json_document', '$.date_start'), 'date') }} as ad_date,
-        {{ json_text('json_document', '$.account_id') }} as account_id,
-        {{ json_text('json_document', '$.account_name') }} as account_name,
-        upper({{ json_text('json_document', '$.account_currency') }}) as currency,
-        {{ json_text('json_document', '$.campaign_id') }} as campaign_id,
-        {{ json_text('json_document', '$.campaign_name') }} as campaign_name,
-        {{ json_text('json_document', '$.adset_id') }} as ad_set_id,
-        {{ json_text('json_document', '$.adset_name') }} as ad_set_name,
-        {{ json_text('json_document', '$.ad_id') }} as ad_id,
-        {{ json_text('json_document', '$.ad_name') }} as ad_name,
-        {{ parse_non_negative(json_text('json_document', '$.spend'), 'double') }} as spend,
-        {{ parse_non_negative(json_text('json_document', '$.impressions'), 'bigint') }} as impressions,
-        {{ parse_non_negative(json_text('json_document', '$.clicks'), 'bigint') }} as clicks,
+        {{ try_cast(json_text_item('insight_texts', insight_text_paths, '$.date_start'), 'date') }} as ad_date,
+        {{ json_text_item('insight_texts', insight_text_paths, '$.account_id') }} as account_id,
+        {{ json_text_item('insight_texts', insight_text_paths, '$.account_name') }} as account_name,
+        upper({{ json_text_item('insight_texts', insight_text_paths, '$.account_currency') }}) as currency,
+        {{ json_text_item('insight_texts', insight_text_paths, '$.campaign_id') }} as campaign_id,
+        {{ json_text_item('insight_texts', insight_text_paths, '$.campaign_name') }} as campaign_name,
+        {{ json_text_item('insight_texts', insight_text_paths, '$.adset_id') }} as ad_set_id,
+        {{ json_text_item('insight_texts', insight_text_paths, '$.adset_name') }} as ad_set_name,
+        {{ json_text_item('insight_texts', insight_text_paths, '$.ad_id') }} as ad_id,
+        {{ json_text_item('insight_texts', insight_text_paths, '$.ad_name') }} as ad_name,
+        {{ parse_non_negative(json_text_item('insight_texts', insight_text_paths, '$.spend'), 'double') }} as spend,
+        {{ parse_non_negative(json_text_item('insight_texts', insight_text_paths, '$.impressions'), 'bigint') }} as impressions,
+        {{ parse_non_negative(json_text_item('insight_texts', insight_text_paths, '$.clicks'), 'bigint') }} as clicks,
         json_extract(json_document, '$.actions') as actions,
         json_extract(json_document, '$.action_values') as action_values
-    from documents
+    from texts
 ),
+
+{% if is_incremental() %}
+restated_days as (
+    select ad_date from parsed
+
+    union
+
+    select loaded.ad_date
+    from {{ this }} as loaded
+    left join fx_rates
+        on
+            loaded.ad_date = fx_rates.rate_date
+            and loaded.currency = fx_rates.currency
+    where loaded.units_per_eur is distinct from fx_rates.units_per_eur
+),
+
+with_loaded_rows as (
+    select * from parsed
+
+    union all
+
+    {{ loaded_rows_of_partitions(
+        'ad_date', 'select ad_date from restated_days', ['units_per_eur', 'invalid_reason', 'quarantine_reason']
+    ) }}
+),
+{% endif %}
 
 converted as (
     select
         parsed.*,
         fx_rates.units_per_eur
-    from parsed
+    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }} as parsed
     left join fx_rates
         on
             parsed.ad_date = fx_rates.rate_date
@@ -78,7 +139,9 @@ validated as (
 final as (
     select
         *,
-        {{ quarantine_reason(['ad_date', 'account_id', 'campaign_id', 'ad_set_id', 'ad_id']) }}
+        {{ quarantine_reason(
+            ['ad_date', 'account_id', 'campaign_id', 'ad_set_id', 'ad_id'], 'source_line_number'
+        ) }}
             as quarantine_reason
     from validated
 )

@@ -1,7 +1,43 @@
+{#- Incremental: only extracts not loaded yet are read. The orders they
+    export, and the orders whose FX rate changed since they were loaded (a
+    month's rates land after the month), are converted and decided again
+    together with the rows already loaded for those orders. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source_file', 'source_line_number'],
+    on_schema_change='fail',
+) }}
+
+{%- set order_text_paths = [
+    '$.id',
+    '$.name',
+    '$.created_at',
+    '$.updated_at',
+    '$.cancelled_at',
+    '$.currency',
+    '$.financial_status',
+    '$.source_name',
+    '$.landing_site',
+    '$.shipping_address.country_code',
+    '$.customer.id',
+    '$.customer.email',
+    '$.email',
+    '$.customer.first_name',
+    '$.customer.last_name',
+    '$.customer.phone',
+    '$.customer.accepts_marketing',
+    '$.total_price',
+    '$.subtotal_price',
+    '$.total_discounts',
+    '$.total_tax',
+] -%}
+
 with
 
 source as (
     select * from {{ source('shop', 'orders') }}
+    where {{ new_extract_files('filename') }}
 ),
 
 fx_rates as (
@@ -20,6 +56,13 @@ documents as (
     from lines
 ),
 
+texts as (
+    select
+        *,
+        {{ json_texts('json_document', order_text_paths) }} as order_texts
+    from documents
+),
+
 parsed as (
     select
         {{ file_name('filename') }} as source_file,
@@ -27,41 +70,69 @@ parsed as (
         line_number as source_line_number,
         raw_line as raw_values,
         json_valid(raw_line) as is_valid_json,
-        {{ json_text('json_document', '$.id') }} as order_id,
-        {{ json_text('json_document', '$.name') }} as order_name,
-        timezone('UTC', {{ try_cast(json_text('json_document', '$.created_at'), 'timestamptz') }}) as created_at,
-        timezone('UTC', {{ try_cast(json_text('json_document', '$.updated_at'), 'timestamptz') }}) as updated_at,
-        timezone('UTC', {{ try_cast(json_text('json_document', '$.cancelled_at'), 'timestamptz') }}) as cancelled_at,
-        upper({{ json_text('json_document', '$.currency') }}) as currency,
-        {{ json_text('json_document', '$.financial_status') }} as financial_status,
-        {{ json_text('json_document', '$.source_name') }} as source_name,
-        {{ json_text('json_document', '$.landing_site') }} as landing_site,
-        upper({{ json_text('json_document', '$.shipping_address.country_code') }}) as country_code,
-        {{ json_text('json_document', '$.customer.id') }} as customer_id,
-        coalesce({{ json_text('json_document', '$.customer.email') }}, {{ json_text('json_document', '$.email') }})
+        {{ json_text_item('order_texts', order_text_paths, '$.id') }} as order_id,
+        {{ json_text_item('order_texts', order_text_paths, '$.name') }} as order_name,
+        timezone('UTC', {{ try_cast(json_text_item('order_texts', order_text_paths, '$.created_at'), 'timestamptz') }}) as created_at,
+        timezone('UTC', {{ try_cast(json_text_item('order_texts', order_text_paths, '$.updated_at'), 'timestamptz') }}) as updated_at,
+        timezone('UTC', {{ try_cast(json_text_item('order_texts', order_text_paths, '$.cancelled_at'), 'timestamptz') }}) as cancelled_at,
+        upper({{ json_text_item('order_texts', order_text_paths, '$.currency') }}) as currency,
+        {{ json_text_item('order_texts', order_text_paths, '$.financial_status') }} as financial_status,
+        {{ json_text_item('order_texts', order_text_paths, '$.source_name') }} as source_name,
+        {{ json_text_item('order_texts', order_text_paths, '$.landing_site') }} as landing_site,
+        upper({{ json_text_item('order_texts', order_text_paths, '$.shipping_address.country_code') }}) as country_code,
+        {{ json_text_item('order_texts', order_text_paths, '$.customer.id') }} as customer_id,
+        coalesce({{ json_text_item('order_texts', order_text_paths, '$.customer.email') }}, {{ json_text_item('order_texts', order_text_paths, '$.email') }})
             as customer_email,
-        {{ json_text('json_document', '$.customer.first_name') }} as customer_first_name,
-        {{ json_text('json_document', '$.customer.last_name') }} as customer_last_name,
-        {{ json_text('json_document', '$.customer.phone') }} as customer_phone,
-        {{ try_cast(json_text('json_document', '$.customer.accepts_marketing'), 'boolean') }}
+        {{ json_text_item('order_texts', order_text_paths, '$.customer.first_name') }} as customer_first_name,
+        {{ json_text_item('order_texts', order_text_paths, '$.customer.last_name') }} as customer_last_name,
+        {{ json_text_item('order_texts', order_text_paths, '$.customer.phone') }} as customer_phone,
+        {{ try_cast(json_text_item('order_texts', order_text_paths, '$.customer.accepts_marketing'), 'boolean') }}
             as customer_accepts_marketing,
-        {{ parse_non_negative(json_text('json_document', '$.total_price'), 'decimal(18, 2)') }} as total_price,
-        {{ parse_non_negative(json_text('json_document', '$.subtotal_price'), 'decimal(18, 2)') }} as subtotal_price,
-        {{ parse_non_negative(json_text('json_document', '$.total_discounts'), 'decimal(18, 2)') }} as total_discounts,
-        {{ parse_non_negative(json_text('json_document', '$.total_tax'), 'decimal(18, 2)') }} as total_tax,
+        {{ parse_non_negative(json_text_item('order_texts', order_text_paths, '$.total_price'), 'decimal(18, 2)') }} as total_price,
+        {{ parse_non_negative(json_text_item('order_texts', order_text_paths, '$.subtotal_price'), 'decimal(18, 2)') }} as subtotal_price,
+        {{ parse_non_negative(json_text_item('order_texts', order_text_paths, '$.total_discounts'), 'decimal(18, 2)') }} as total_discounts,
+        {{ parse_non_negative(json_text_item('order_texts', order_text_paths, '$.total_tax'), 'decimal(18, 2)') }} as total_tax,
         json_extract(json_document, '$.line_items') as line_items,
         json_extract(json_document, '$.shipping_lines') as shipping_lines,
         json_extract(json_document, '$.discount_codes') as discount_codes,
         json_extract(json_document, '$.refunds') as refunds
-    from documents
+    from texts
 ),
+
+{% if is_incremental() %}
+restated_orders as (
+    select order_id from parsed
+
+    union
+
+    select loaded.order_id
+    from {{ this }} as loaded
+    left join fx_rates
+        on
+            loaded.order_date = fx_rates.rate_date
+            and loaded.currency = fx_rates.currency
+    where loaded.units_per_eur is distinct from fx_rates.units_per_eur
+),
+
+with_loaded_rows as (
+    select * from parsed
+
+    union all
+
+    {{ loaded_rows_of_partitions(
+        'order_id',
+        'select order_id from restated_orders',
+        ['order_date', 'units_per_eur', 'invalid_reason', 'customer_email_hash', 'quarantine_reason'],
+    ) }}
+),
+{% endif %}
 
 converted as (
     select
         parsed.*,
         cast(timezone('{{ var("reporting_timezone") }}', cast(parsed.created_at as timestamptz)) as date) as order_date,
         fx_rates.units_per_eur
-    from parsed
+    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }} as parsed
     left join fx_rates
         on
             cast(timezone('{{ var("reporting_timezone") }}', cast(parsed.created_at as timestamptz)) as date)
@@ -97,7 +168,7 @@ final as (
         *,
         -- Hashed here, in a table, so the salt is never stored in a view's SQL.
         {{ hash_pii('customer_email') }} as customer_email_hash,
-        {{ quarantine_reason(['order_id']) }} as quarantine_reason
+        {{ quarantine_reason(['order_id'], 'source_line_number') }} as quarantine_reason
     from validated
 )
 
