@@ -24,6 +24,7 @@ with
 
 events as (
     select
+        event_id,
         session_key,
         event_date,
         event_at,
@@ -65,6 +66,7 @@ events_keyed as (
             {{ dbt.concat(["'consent_gap.'", dbt.cast('event_date', string_type)]) }}
         ) as session_key,
         session_key is null as is_consent_gap,
+        event_id,
         event_date,
         event_at,
         event_name,
@@ -85,24 +87,55 @@ events_keyed as (
     from events
 ),
 
--- First non-null value in the session: min_by(value, event time) ignores nulls.
+-- The session's attributes: the first non-null value of each, by event time
+-- (event_id breaks ties). Window values then group keys, not min_by
+-- aggregates: DuckDB keeps string aggregate states outside its buffer manager,
+-- where they cannot spill, and millions of sessions ran out of memory.
+events_with_session_attributes as (
+    select
+        session_key,
+        is_consent_gap,
+        event_date,
+        event_at,
+        event_name,
+        ga_session_number,
+        is_session_engaged,
+        engagement_time_msec,
+        max(user_pseudo_id) over session_events as user_pseudo_id,
+        max(user_id) over session_events as user_id,
+        first_value(case when event_name = 'page_view' then page_location end ignore nulls)
+            over session_events as landing_page_location,
+        first_value(traffic_source ignore nulls) over session_events as traffic_source,
+        first_value(traffic_medium ignore nulls) over session_events as traffic_medium,
+        first_value(traffic_campaign ignore nulls) over session_events as traffic_campaign,
+        first_value(gclid ignore nulls) over session_events as gclid,
+        first_value(device_category ignore nulls) over session_events as device_category,
+        first_value(geo_country ignore nulls) over session_events as geo_country
+    from events_keyed
+    window session_events as (
+        partition by session_key
+        order by event_at, event_id
+        rows between unbounded preceding and unbounded following
+    )
+),
+
 sessions as (
     select
         session_key,
+        user_pseudo_id,
+        user_id,
+        landing_page_location,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        gclid,
+        device_category,
+        geo_country,
         {{ dbt.bool_or('is_consent_gap') }} as is_consent_gap,
         min(event_date) as session_date,
         min(event_at) as session_started_at,
         max(event_at) as session_ended_at,
-        max(user_pseudo_id) as user_pseudo_id,
-        max(user_id) as user_id,
         max(ga_session_number) as ga_session_number,
-        min_by(case when event_name = 'page_view' then page_location end, event_at) as landing_page_location,
-        min_by(traffic_source, event_at) as traffic_source,
-        min_by(traffic_medium, event_at) as traffic_medium,
-        min_by(traffic_campaign, event_at) as traffic_campaign,
-        min_by(gclid, event_at) as gclid,
-        min_by(device_category, event_at) as device_category,
-        min_by(geo_country, event_at) as geo_country,
         count(*) as events,
         cast(sum(case when event_name = 'page_view' then 1 else 0 end) as {{ dbt.type_bigint() }}) as page_views,
         cast(coalesce(sum(engagement_time_msec), 0) as {{ dbt.type_bigint() }}) as engagement_time_msec,
@@ -110,8 +143,18 @@ sessions as (
         {{ dbt.bool_or("event_name = 'add_to_cart'") }} as has_add_to_cart,
         {{ dbt.bool_or("event_name = 'begin_checkout'") }} as has_begin_checkout,
         {{ dbt.bool_or("event_name = 'purchase'") }} as has_purchase
-    from events_keyed
-    group by 1
+    from events_with_session_attributes
+    group by
+        session_key,
+        user_pseudo_id,
+        user_id,
+        landing_page_location,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        gclid,
+        device_category,
+        geo_country
     {% if first_rebuilt_date is not none %}
     having min(event_date) >= {{ date_literal(first_rebuilt_date) }}
     {% endif %}
