@@ -1,5 +1,6 @@
-{#- GA4 events rolled up to sessions in one pass (a single group by, so it
-    scales linearly with events). A session is user_pseudo_id.ga_session_id.
+{#- GA4 events rolled up to sessions: one window over the events (the
+    session's first values) and one group by, both of which spill to disk
+    past the memory limit. A session is user_pseudo_id.ga_session_id.
     Events sent without analytics consent carry no user_pseudo_id, so they
     cannot be tied to a session: rather than dropping them, each day's
     consent-less events become one pseudo-session, session_key
