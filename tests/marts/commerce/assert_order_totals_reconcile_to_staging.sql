@@ -3,12 +3,14 @@
     in total and per order currency. -#}
 with
 
+-- fct_orders stores each order's EUR total to 4 decimals: the staged totals
+-- are rounded the same way per order, or a million roundings add up to cents.
 staged as (
     select
         currency,
         count(*) as order_count,
         sum(total_price) as total_price,
-        sum(total_price_eur) as total_price_eur
+        sum(cast(total_price_eur as decimal(18, 4))) as total_price_eur
     from {{ ref('stg_shop__orders') }}
     group by 1
 ),
