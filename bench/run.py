@@ -16,7 +16,7 @@
      linked in and `dbt build` runs again on the same warehouse.
 4. Prints a table with ratios to the floor and writes bench/results/<scale>.json
    and .md. dbt's threads and DuckDB's memory_limit come from
-   GROWTH_LEDGER_THREADS / GROWTH_LEDGER_MEMORY_LIMIT (profiles.yml defaults: 2, 4GB).
+   GROWTH_LEDGER_THREADS / GROWTH_LEDGER_MEMORY_LIMIT (profiles.yml defaults: 2, 3GB).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import textwrap
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -75,6 +76,7 @@ class Measurement:
     seconds: float
     peak_rss_mb: float
     peak_spill_mb: float = 0.0
+    peak_at: str = ""
     detail: dict = field(default_factory=dict)
 
 
@@ -128,7 +130,7 @@ def measure(
     step: str, command: list[str], env: dict[str, str], log: Path, spill_dir: Path | None = None
 ) -> tuple[Measurement, str]:
     """Run command, sampling the process tree's RSS and the spill folder's size."""
-    peak = {"rss": 0, "spill": 0}
+    peak = {"rss": 0, "spill": 0, "at": ""}
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -138,7 +140,9 @@ def measure(
 
         def sample() -> None:
             while not done.is_set():
-                peak["rss"] = max(peak["rss"], _tree_rss_kb(process.pid))
+                rss = _tree_rss_kb(process.pid)
+                if rss > peak["rss"]:
+                    peak["rss"], peak["at"] = rss, datetime.now(UTC).isoformat()
                 peak["spill"] = max(peak["spill"], _folder_bytes(spill_dir))
                 done.wait(SAMPLE_SECONDS)
 
@@ -155,7 +159,11 @@ def measure(
     if process.returncode:
         print(f"{step}: exit {process.returncode} (failing tests or models); see {log}")
     return Measurement(
-        step, round(seconds, 1), round(peak["rss"] / 1024, 0), round(peak["spill"] / 2**20, 0)
+        step,
+        round(seconds, 1),
+        round(peak["rss"] / 1024, 0),
+        round(peak["spill"] / 2**20, 0),
+        peak["at"],
     ), stdout
 
 
@@ -211,7 +219,24 @@ def link_landing(source: Path, target: Path, *, without_stamp: str | None) -> in
     return linked
 
 
-def _dbt_timings(target_path: Path) -> dict:
+def _running_at(results: list[dict], moment: str) -> list[str]:
+    """The dbt nodes executing at an ISO time (where the memory peak was seen)."""
+    if not moment:
+        return []
+    at = datetime.fromisoformat(moment)
+    running = []
+    for result in results:
+        for timing in result["timing"]:
+            if timing["name"] != "execute":
+                continue
+            start = datetime.fromisoformat(timing["started_at"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(timing["completed_at"].replace("Z", "+00:00"))
+            if start <= at <= end:
+                running.append(result["unique_id"].split(".", 2)[-1])
+    return running
+
+
+def _dbt_timings(target_path: Path, peak_at: str = "") -> dict:
     run_results = json.loads((target_path / "run_results.json").read_text())
     results = run_results["results"]
     models = [r for r in results if r["unique_id"].startswith("model.")]
@@ -230,6 +255,7 @@ def _dbt_timings(target_path: Path) -> dict:
         "slowest": [
             [r["unique_id"].split(".", 2)[-1], round(r["execution_time"], 1)] for r in slowest
         ],
+        "running_at_peak_rss": _running_at(results, peak_at),
     }
 
 
@@ -242,7 +268,7 @@ def run(scale: str, work: Path, seed: int) -> dict:
     link_landing(landing, bench_landing, without_stamp=stamp)
 
     threads = os.environ.get("GROWTH_LEDGER_THREADS", "2")
-    memory_limit = os.environ.get("GROWTH_LEDGER_MEMORY_LIMIT", "4GB")
+    memory_limit = os.environ.get("GROWTH_LEDGER_MEMORY_LIMIT", "3GB")
     db = work / "warehouse" / "growth_ledger.duckdb"
     shutil.rmtree(db.parent, ignore_errors=True)
     db.parent.mkdir(parents=True)
@@ -281,7 +307,7 @@ def run(scale: str, work: Path, seed: int) -> dict:
     full, _ = measure(
         "full build", [dbt, "build", "--full-refresh", *dbt_args], env, logs / "full.log", spill
     )
-    full.detail = _dbt_timings(target_path)
+    full.detail = _dbt_timings(target_path, full.peak_at)
     print(f"full build: {full.seconds} s, {full.peak_rss_mb:.0f} MB", flush=True)
 
     new_files = link_landing(landing, bench_landing, without_stamp=None)
@@ -292,7 +318,11 @@ def run(scale: str, work: Path, seed: int) -> dict:
         logs / "incremental.log",
         spill,
     )
-    incremental.detail = {**_dbt_timings(target_path), "new_files": new_files, "new_extract": stamp}
+    incremental.detail = {
+        **_dbt_timings(target_path, incremental.peak_at),
+        "new_files": new_files,
+        "new_extract": stamp,
+    }
     print(f"incremental: {incremental.seconds} s, {incremental.peak_rss_mb:.0f} MB", flush=True)
 
     raw_bytes = sum(
@@ -337,6 +367,11 @@ def table(result: dict) -> str:
         lines.append(
             f"slowest nodes, {m['step']}: "
             + ", ".join(f"{name} {seconds}s" for name, seconds in m["detail"]["slowest"])
+        )
+        lines.append("")
+        lines.append(
+            f"running at the peak RSS, {m['step']}: "
+            + (", ".join(m["detail"]["running_at_peak_rss"]) or "no dbt node (start-up or end)")
         )
         lines.append("")
     return "\n".join(lines)
