@@ -13,7 +13,7 @@ from growth_ledger.build import run_dbt
 from growth_ledger.paths import DEMO_LANDING
 
 MODELS = ["base_ga4__events", "int_sessions_from_events"]
-MEMORY_LIMIT = "64MB"
+MEMORY_LIMIT = "256MB"
 
 
 def _fingerprint(db_path: Path) -> dict[str, tuple]:

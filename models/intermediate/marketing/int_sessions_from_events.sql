@@ -175,7 +175,7 @@ purchases as (
         ) }} as transaction_ids
     from events_keyed
     where event_name = 'purchase'
-    group by 1
+    group by session_key
 ),
 
 final as (
