@@ -16,7 +16,7 @@
      linked in and `dbt build` runs again on the same warehouse.
 4. Prints a table with ratios to the floor and writes bench/results/<scale>.json
    and .md. dbt's threads and DuckDB's memory_limit come from
-   GROWTH_LEDGER_THREADS / GROWTH_LEDGER_MEMORY_LIMIT (profiles.yml defaults: 2, 3GB).
+   GROWTH_LEDGER_THREADS / GROWTH_LEDGER_MEMORY_LIMIT (profiles.yml defaults: 2, 4GB).
 """
 
 from __future__ import annotations
@@ -268,7 +268,7 @@ def run(scale: str, work: Path, seed: int) -> dict:
     link_landing(landing, bench_landing, without_stamp=stamp)
 
     threads = os.environ.get("GROWTH_LEDGER_THREADS", "2")
-    memory_limit = os.environ.get("GROWTH_LEDGER_MEMORY_LIMIT", "3GB")
+    memory_limit = os.environ.get("GROWTH_LEDGER_MEMORY_LIMIT", "4GB")
     db = work / "warehouse" / "growth_ledger.duckdb"
     shutil.rmtree(db.parent, ignore_errors=True)
     db.parent.mkdir(parents=True)

@@ -69,13 +69,31 @@ unconverted_eligible as (
     {%- endif %}
 ),
 
+-- The path is read off each visitor's last touch by a running window
+-- aggregate, not by an ordered aggregate per visitor: DuckDB keeps ordered
+-- aggregate states outside its buffer manager, where millions of visitors
+-- cannot spill. A window frame holds at most the capped touches.
+unconverted_running_paths as (
+    select
+        visitor_id,
+        string_agg(channel, ' > ') over (
+            partition by visitor_id
+            order by touched_at, touchpoint_id
+            rows between unbounded preceding and current row
+        ) as channel_path,
+        row_number() over (
+            partition by visitor_id
+            order by touched_at desc, touchpoint_id desc
+        ) as eligible_rank_from_last
+    from unconverted_eligible
+),
+
 unconverted_paths as (
     select
         visitor_id,
-        {{ dbt.listagg(measure='channel', delimiter_text="' > '", order_by_clause='order by touched_at, touchpoint_id') }}
-            as channel_path
-    from unconverted_eligible
-    group by 1
+        channel_path
+    from unconverted_running_paths
+    where eligible_rank_from_last = 1
 ),
 
 path_outcomes as (
