@@ -119,19 +119,10 @@
     where trim(raw_line, chr(13) || ' ') != ''
 {%- endmacro %}
 
-{#- A scalar of a JSON document as text; null when absent. -#}
-{% macro json_text(json_column, path) -%}
-    {{ return(adapter.dispatch('json_text', 'growth_ledger')(json_column, path)) }}
-{%- endmacro %}
-
-{% macro duckdb__json_text(json_column, path) -%}
-    nullif(trim(json_extract_string({{ json_column }}, '{{ path }}')), '')
-{%- endmacro %}
-
 {#- Scalars of a JSON document as text, in one pass: a list holding the
-    value at each of paths, in order (json_text parses the document again on
-    every call, which dominates a wide parse). Read an item with
-    json_text_item. -#}
+    value at each of paths, in order (extracting one path per call parses the
+    document again each time, which dominates a wide parse). Read an item
+    with json_text_item. -#}
 {% macro json_texts(json_column, paths) -%}
     {{ return(adapter.dispatch('json_texts', 'growth_ledger')(json_column, paths)) }}
 {%- endmacro %}
@@ -140,7 +131,7 @@
     json_extract_string({{ json_column }}, [{% for path in paths %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor %}])
 {%- endmacro %}
 
-{#- The value at path of a json_texts list, like json_text: trimmed, null
+{#- The value at path of a json_texts list: trimmed, null
     when absent or empty. -#}
 {% macro json_text_item(texts_column, paths, path) -%}
     nullif(trim({{ texts_column }}[{{ paths.index(path) + 1 }}]), '')
