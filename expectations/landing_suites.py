@@ -27,8 +27,9 @@ EXTRACTED_AT = (
 
 @dataclass(frozen=True)
 class LandingEntity:
-    source: str
-    entity: str
+    """What a suite checks of one entity: read from contract/landing.yml."""
+
+    contract: EntityContract
     keys: tuple[str, ...] = ()  # natural key, unique within one extract
     date_sql: str | None = None  # SQL for the data date of a row (raw columns quoted)
     numbers: tuple[str, ...] = ()  # non-negative numbers
@@ -40,182 +41,36 @@ class LandingEntity:
     extra_columns: tuple[str, ...] = ()  # optional columns the suite reads
 
     @property
-    def contract(self) -> EntityContract:
-        return next(c for c in CONTRACTS if (c.source, c.entity) == (self.source, self.entity))
+    def source(self) -> str:
+        return self.contract.source
+
+    @property
+    def entity(self) -> str:
+        return self.contract.entity
 
     @property
     def slug(self) -> str:
         return f"{self.source}__{self.entity}"
 
 
-def _day(column: str) -> str:
-    return f'try_cast(left("{column}", 10) as date)'
+def _entity(contract: EntityContract) -> LandingEntity:
+    suite = contract.suite
+    band = suite.get("volume_band", (0.5, 2.0))
+    return LandingEntity(
+        contract,
+        keys=contract.natural_key,
+        date_sql=suite.get("date_sql"),
+        numbers=contract.numbers,
+        currency=suite.get("currency"),
+        value_sets=suite.get("value_sets", {}),
+        volume_band=tuple(band) if band else None,
+        nullable_keys=tuple(suite.get("nullable_keys", ())),
+        volume_filter=suite.get("volume_filter", "true"),
+        extra_columns=tuple(suite.get("extra_columns", ())),
+    )
 
 
-ENTITIES: tuple[LandingEntity, ...] = (
-    LandingEntity(
-        "google_ads",
-        "ad_stats",
-        keys=("segments.date", "customer.id", "campaign.id", "ad_group.id", "ad_group_ad.ad.id"),
-        date_sql=_day("segments.date"),
-        numbers=(
-            "metrics.cost_micros",
-            "metrics.impressions",
-            "metrics.clicks",
-            "metrics.conversions",
-            "metrics.conversions_value",
-        ),
-        currency="customer.currency_code",
-    ),
-    LandingEntity(
-        "meta_ads",
-        "ads_insights",
-        keys=("date_start", "account_id", "ad_id"),
-        date_sql=_day("date_start"),
-        numbers=("spend", "impressions", "clicks"),
-        currency="account_currency",
-    ),
-    LandingEntity(
-        "tiktok_ads",
-        "ad_report",
-        keys=("stat_time_day", "advertiser_id", "ad_id"),
-        date_sql=_day("stat_time_day"),
-        numbers=(
-            "spend",
-            "impressions",
-            "clicks",
-            "complete_payment",
-            "total_complete_payment_rate",
-        ),
-        currency="currency",
-    ),
-    LandingEntity(
-        "linkedin_ads",
-        "ad_analytics",
-        keys=("date", "account_urn", "creative_urn"),
-        date_sql=_day("date"),
-        numbers=("cost_in_local_currency", "cost_in_usd", "impressions", "clicks"),
-        currency="currency",
-    ),
-    LandingEntity(
-        "search_console",
-        "search_analytics",
-        keys=("date", "query", "page", "country", "device"),
-        date_sql=_day("date"),
-        numbers=("clicks", "impressions", "ctr", "position"),
-        value_sets={"device": ["DESKTOP", "MOBILE", "TABLET"]},
-        volume_band=(0.4, 2.5),
-        nullable_keys=("query",),
-    ),
-    LandingEntity(
-        "ga4",
-        "events",
-        date_sql="try_cast(try_strptime(\"event_date\", '%Y%m%d') as date)",
-        numbers=("event_timestamp",),
-        volume_band=(0.4, 2.5),
-    ),
-    LandingEntity(
-        "shop",
-        "orders",
-        keys=("id",),
-        date_sql=(
-            "cast(timezone('Europe/Paris', try_cast(\"created_at\" as timestamptz)) as date)"
-        ),
-        numbers=("total_price", "subtotal_price", "total_discounts", "total_tax"),
-        currency="currency",
-        volume_band=(0.2, 3.5),  # ~17 web orders a day: Poisson noise alone reaches 0.3x
-        # Subscription renewals are billed in bulk on a few days a month: web orders only.
-        volume_filter="coalesce(\"source_name\", 'web') != 'subscription_contract'",
-        extra_columns=("source_name",),
-    ),
-    LandingEntity(
-        "fx",
-        "rates",
-        keys=("date", "currency"),
-        date_sql=_day("date"),
-        numbers=("rate",),
-        value_sets={"currency": ["GBP", "USD"]},
-        volume_band=None,  # business days only
-    ),
-    LandingEntity(
-        "stores",
-        "sales",
-        keys=("date", "store_id"),
-        date_sql=_day("date"),
-        numbers=("transactions", "gross_sales", "discounts", "returns", "cogs"),
-        currency="currency",
-        volume_band=None,  # stores close on Sundays and holidays
-    ),
-    LandingEntity(
-        "subscriptions",
-        "billing_events",
-        keys=("event_id",),
-        date_sql=_day("occurred_at"),
-        numbers=("quantity", "interval_months", "amount"),
-        currency="currency",
-        volume_band=None,  # renewals cluster on billing days
-    ),
-    LandingEntity(
-        "email",
-        "events",
-        keys=("event_id",),
-        date_sql=_day("occurred_at"),
-        value_sets={"event_type": ["received", "opened", "clicked", "unsubscribed", "bounced"]},
-        volume_band=None,  # campaigns are sent on some days only
-    ),
-    LandingEntity(
-        "email",
-        "campaigns",
-        keys=("campaign_id",),
-        date_sql=_day("sent_at"),
-        volume_band=None,
-    ),
-    LandingEntity(
-        "email",
-        "profiles",
-        keys=("profile_id",),
-        value_sets={"consent_email": ["subscribed", "unsubscribed", "never_subscribed"]},
-        volume_band=None,
-    ),
-    LandingEntity(
-        "support",
-        "tickets",
-        keys=("ticket_id",),
-        date_sql=_day("created_at"),
-        value_sets={"status": ["open", "pending", "solved", "closed"]},
-        volume_band=None,
-    ),
-    LandingEntity(
-        "catalog",
-        "products",
-        keys=("sku",),
-        numbers=("list_price_eur",),
-        value_sets={"product_line": ["SKINCARE", "MAKEUP", "BODY", "FRAGRANCE"]},
-        volume_band=None,
-    ),
-    LandingEntity(
-        "catalog",
-        "product_costs",
-        keys=("sku", "valid_from"),
-        numbers=("unit_cost",),
-        currency="currency",
-        volume_band=None,
-    ),
-    LandingEntity(
-        "finance",
-        "budgets",
-        keys=("month", "channel"),
-        numbers=("budget_eur",),
-        value_sets={"channel": ["google_ads", "meta_ads", "tiktok_ads", "linkedin_ads"]},
-        volume_band=None,
-    ),
-    LandingEntity(
-        "finance",
-        "targets",
-        keys=("month", "kpi"),
-        volume_band=None,
-    ),
-)
+ENTITIES: tuple[LandingEntity, ...] = tuple(_entity(contract) for contract in CONTRACTS)
 
 
 def _glob(sources: Sources, contract: EntityContract) -> str:

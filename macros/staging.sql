@@ -53,8 +53,18 @@
 {%- endmacro %}
 
 {#- Why a parsed row cannot be used, from (condition, reason) pairs; null when
-    it can. The first failing check names the reason. -#}
+    it can. The first failing check names the reason. Every reason must be
+    declared with its reason code in contract/landing.yml (the compile fails
+    otherwise), so stg_quarantine__rows can give each row a stable code. -#}
 {% macro invalid_reason(checks) -%}
+    {%- set declared = landing_reason_codes().get(model.name | replace('base_', '', 1), {}) -%}
+    {%- for condition, reason in checks -%}
+        {%- if reason not in declared -%}
+            {{ exceptions.raise_compiler_error(
+                model.name ~ ": quarantine reason '" ~ reason ~ "' is not declared in contract/landing.yml"
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
     case
         {%- for condition, reason in checks %}
         when {{ condition }} then '{{ reason }}'
@@ -64,15 +74,24 @@
 
 {#- Latest extract wins: among the valid rows that share a natural key, the
     row from the latest extract is kept; the others are quarantined as
-    superseded (or as duplicates when the same extract holds them twice).
-    Within one file the last line wins when the model has line numbers
-    (line_number_column), else the greatest raw row (copies are identical). -#}
+    superseded. Copies within the latest extract: identical copies are
+    duplicates (one is staged); copies that differ are a conflict (a key
+    mangled by a spreadsheet, a broken export), and all of them are
+    quarantined, since none can be trusted. Where the model has line numbers
+    (line_number_column: an append-only export of changed objects), the last
+    line of the file wins instead. raw_values must not hold the line number. -#}
 {% macro quarantine_reason(key_columns, line_number_column=none) -%}
     {%- set partition -%}
         invalid_reason is null, {{ key_columns | join(', ') }}
     {%- endset -%}
     case
         when invalid_reason is not null then invalid_reason
+        {%- if not line_number_column %}
+        when extracted_at = max(extracted_at) over (partition by {{ partition }})
+            and min(raw_values) over (partition by {{ partition }}, extracted_at)
+            != max(raw_values) over (partition by {{ partition }}, extracted_at)
+            then 'conflicting rows for the same key in the same extract'
+        {%- endif %}
         when row_number() over (
             partition by {{ partition }}
             order by extracted_at desc, source_file desc, {{ line_number_column or 'raw_values' }} desc

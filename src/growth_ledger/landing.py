@@ -15,8 +15,10 @@ import csv
 import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from growth_ledger.contract import Entity, Nesting, load
 
 ERROR = "error"
 WARNING = "warning"
@@ -26,177 +28,8 @@ TAIL_BYTES = 64 * 1024
 CONTRACT = "docs/landing_contract.md"
 
 
-@dataclass(frozen=True)
-class Nesting:
-    """A JSON key whose value must be a list of objects (when present)."""
-
-    key: str
-    item_keys: tuple[str, ...] = ()
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class EntityContract:
-    source: str
-    entity: str
-    fmt: str  # csv, jsonl, parquet
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    nesting: tuple[Nesting, ...] = field(default_factory=tuple)
-
-    @property
-    def folder(self) -> str:
-        return f"{self.source}/{self.entity}"
-
-
-def _cols(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
-CONTRACTS: tuple[EntityContract, ...] = (
-    EntityContract(
-        "catalog",
-        "product_costs",
-        "csv",
-        _cols("sku valid_from unit_cost currency"),
-    ),
-    EntityContract(
-        "catalog",
-        "products",
-        "csv",
-        _cols("sku product_id title product_line list_price_eur"),
-        _cols("launched_on"),
-    ),
-    EntityContract(
-        "email",
-        "campaigns",
-        "csv",
-        _cols("campaign_id campaign_name sent_at channel"),
-        _cols("subject"),
-    ),
-    EntityContract(
-        "email",
-        "events",
-        "csv",
-        _cols("event_id event_type occurred_at campaign_id email"),
-        _cols("url"),
-    ),
-    EntityContract(
-        "email",
-        "profiles",
-        "csv",
-        _cols("profile_id email consent_email consent_ads created_at"),
-        _cols("first_name last_name phone external_id"),
-    ),
-    EntityContract("finance", "budgets", "csv", _cols("month channel budget_eur")),
-    EntityContract("finance", "targets", "csv", _cols("month kpi target_value")),
-    EntityContract("fx", "rates", "csv", _cols("date currency rate")),
-    EntityContract(
-        "ga4",
-        "events",
-        "parquet",
-        _cols("event_date event_timestamp event_name event_params user_pseudo_id"),
-        _cols("user_id device geo collected_traffic_source ecommerce items"),
-    ),
-    EntityContract(
-        "google_ads",
-        "ad_stats",
-        "csv",
-        _cols(
-            "segments.date customer.id customer.currency_code customer.time_zone campaign.id "
-            "campaign.name ad_group.id ad_group.name ad_group_ad.ad.id metrics.cost_micros "
-            "metrics.impressions metrics.clicks metrics.conversions metrics.conversions_value"
-        ),
-        _cols("customer.descriptive_name campaign.advertising_channel_type campaign.status"),
-    ),
-    EntityContract(
-        "linkedin_ads",
-        "ad_analytics",
-        "csv",
-        _cols(
-            "date account_urn campaign_urn campaign_name creative_urn currency "
-            "cost_in_local_currency cost_in_usd impressions clicks external_website_conversions "
-            "conversion_value_in_local_currency"
-        ),
-        _cols("campaign_group_urn"),
-    ),
-    EntityContract(
-        "meta_ads",
-        "ads_insights",
-        "jsonl",
-        _cols(
-            "date_start account_id account_currency campaign_id campaign_name adset_id "
-            "adset_name ad_id spend impressions clicks"
-        ),
-        _cols("date_stop account_name ad_name actions action_values"),
-        (
-            Nesting("actions", ("action_type", "value")),
-            Nesting("action_values", ("action_type", "value")),
-        ),
-    ),
-    EntityContract(
-        "search_console",
-        "search_analytics",
-        "csv",
-        _cols("date query page country device clicks impressions ctr position"),
-    ),
-    EntityContract(
-        "shop",
-        "orders",
-        "jsonl",
-        _cols(
-            "id name created_at updated_at currency line_items total_price subtotal_price "
-            "total_discounts total_tax financial_status"
-        ),
-        _cols(
-            "email customer shipping_address shipping_lines discount_codes landing_site "
-            "source_name cancelled_at refunds taxes_included cancel_reason"
-        ),
-        (
-            Nesting("line_items", ("id", "price", "quantity"), required=True),
-            Nesting("shipping_lines", ("price",)),
-            Nesting("discount_codes", ("code", "amount")),
-            Nesting("refunds", ("id", "created_at")),
-        ),
-    ),
-    EntityContract(
-        "stores",
-        "sales",
-        "csv",
-        _cols(
-            "date store_id store_name country_code currency transactions gross_sales "
-            "discounts returns net_sales cogs"
-        ),
-    ),
-    EntityContract(
-        "subscriptions",
-        "billing_events",
-        "csv",
-        _cols(
-            "event_id event_type occurred_at subscription_id customer_id plan_id sku quantity "
-            "interval_months amount currency"
-        ),
-        _cols("customer_email cancellation_reason shop_order_id"),
-    ),
-    EntityContract(
-        "support",
-        "tickets",
-        "csv",
-        _cols("ticket_id created_at status requester_email category priority"),
-        _cols("solved_at order_name satisfaction requester_name"),
-    ),
-    EntityContract(
-        "tiktok_ads",
-        "ad_report",
-        "csv",
-        _cols(
-            "stat_time_day advertiser_id currency campaign_id campaign_name adgroup_id "
-            "adgroup_name ad_id spend impressions clicks complete_payment "
-            "total_complete_payment_rate"
-        ),
-        _cols("ad_name"),
-    ),
-)
+EntityContract = Entity
+CONTRACTS: tuple[Entity, ...] = load().entities
 
 
 @dataclass(frozen=True)

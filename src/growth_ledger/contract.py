@@ -1,0 +1,355 @@
+"""The landing contract, declared once in contract/landing.yml.
+
+Everything else about the landing is read or generated from it: the pre-flight
+(growth_ledger.landing) and the GX landing suites read it at run time; the dbt
+sources, the dbt macro listing entities and reason codes, and
+docs/landing_contract.md are generated files (`python -m growth_ledger.contract
+--write`), and tests/python/test_landing_contract.py fails when a committed
+file differs from what the contract generates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from growth_ledger.paths import PROJECT_DIR
+
+CONTRACT_FILE = PROJECT_DIR / "contract" / "landing.yml"
+DOC_FILE = "docs/landing_contract.md"
+MACRO_FILE = "macros/landing_entities.sql"
+GENERATED = "Generated from contract/landing.yml by `python -m growth_ledger.contract --write`"
+LANDING_PATH = "{{ var('landing_path', env_var('GROWTH_LEDGER_LANDING', 'data/demo')) }}"
+LOADED_AT = "strptime(regexp_extract(filename, '_([0-9]{8}T[0-9]{6})Z', 1), '%Y%m%dT%H%M%S')"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = True
+    type: str = "text"
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """A JSON key whose value must be a list of objects (when present)."""
+
+    key: str
+    item_keys: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    source: str
+    entity: str
+    fmt: str  # csv, jsonl, parquet
+    description: str
+    columns: tuple[Column, ...]
+    natural_key: tuple[str, ...] = ()
+    nesting: tuple[Nesting, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    staging_model: str | None = None
+    suite: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def folder(self) -> str:
+        return f"{self.source}/{self.entity}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.source}__{self.entity}"
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.required)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if not column.required)
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.type == "number")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    description: str
+    entities: tuple[Entity, ...]
+    freshness: dict | None = field(default=None, hash=False, compare=False)
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Contract:
+    sources: tuple[Source, ...]
+    common_rules: tuple[Rule, ...]
+    reason_codes: dict = field(hash=False, compare=False)
+    defaults: dict = field(hash=False, compare=False)
+    doc_intro: str = ""
+    doc_outro: str = ""
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        return tuple(entity for source in self.sources for entity in source.entities)
+
+    def entity(self, source: str, entity: str) -> Entity:
+        return next(e for e in self.entities if (e.source, e.entity) == (source, entity))
+
+
+def _entity(source: str, name: str, spec: dict) -> Entity:
+    return Entity(
+        source=source,
+        entity=name,
+        fmt=spec["format"],
+        description=spec["description"],
+        columns=tuple(Column(**column) for column in spec["columns"]),
+        natural_key=tuple(spec.get("natural_key", ())),
+        nesting=tuple(
+            Nesting(n["key"], tuple(n.get("item_keys", ())), n.get("required", False))
+            for n in spec.get("nesting", ())
+        ),
+        rules=tuple(Rule(**rule) for rule in spec.get("rules", ())),
+        staging_model=spec["staging_model"] if "staging_model" in spec else f"stg_{source}__{name}",
+        suite=spec.get("suite", {}),
+    )
+
+
+def parse(text: str) -> Contract:
+    raw = yaml.safe_load(text)
+    codes = raw["reason_codes"]
+    contract = Contract(
+        sources=tuple(
+            Source(
+                name=name,
+                description=spec["description"],
+                entities=tuple(_entity(name, e, s) for e, s in sorted(spec["entities"].items())),
+                freshness=spec.get("freshness"),
+                notes=spec.get("notes", ""),
+            )
+            for name, spec in sorted(raw["sources"].items())
+        ),
+        common_rules=tuple(Rule(**rule) for rule in raw["common_rules"]),
+        reason_codes=codes,
+        defaults=raw["defaults"],
+        doc_intro=raw.get("doc_intro", ""),
+        doc_outro=raw.get("doc_outro", ""),
+    )
+    for entity in contract.entities:
+        for rule in (*entity.rules, *contract.common_rules):
+            if rule.code not in codes:
+                raise ValueError(f"{entity.folder}: reason code '{rule.code}' is not in reason_codes")
+        names = {column.name for column in entity.columns}
+        unknown = [key for key in entity.natural_key if key not in names]
+        if unknown:
+            raise ValueError(f"{entity.folder}: natural key column(s) {unknown} are not declared")
+    return contract
+
+
+@cache
+def load() -> Contract:
+    return parse(CONTRACT_FILE.read_text(encoding="utf-8"))
+
+
+# Generated files
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _read_function(entity: Entity) -> str:
+    glob = f"{LANDING_PATH}/{entity.source}/{{name}}/*.{entity.fmt}"
+    if entity.fmt == "csv":
+        return (
+            f"read_csv('{glob}',\n"
+            "          all_varchar = true, header = true, filename = true, union_by_name = true)"
+        )
+    if entity.fmt == "jsonl":
+        return f"read_text('{glob}')"
+    return (
+        f"read_parquet('{glob}',\n"
+        "          filename = true, file_row_number = true, union_by_name = true)"
+    )
+
+
+def sources_yaml(source: Source) -> str:
+    """models/staging/<source>/_<source>__sources.yml."""
+    formats = {entity.fmt for entity in source.entities}
+    if len(formats) != 1:
+        raise ValueError(f"{source.name}: one format per source (the sources share one location)")
+    lines = [
+        f"# {GENERATED}.",
+        "version: 2",
+        "",
+        "sources:",
+        f"  - name: {source.name}",
+        f"    description: {_yaml_text(source.description)}",
+        "    config:",
+        "      meta:",
+        "        external_location: >-",
+        f"          {_read_function(source.entities[0])}",
+    ]
+    if source.freshness:
+        warn, error = source.freshness["warn_after_days"], source.freshness["error_after_days"]
+        lines += [
+            "      freshness:",
+            f"        warn_after: {{count: {warn}, period: day}}",
+            f"        error_after: {{count: {error}, period: day}}",
+            f'      loaded_at_field: "{LOADED_AT}"',
+        ]
+    lines.append("    tables:")
+    for entity in source.entities:
+        path = f"`<landing>/{entity.folder}/{entity.entity}_<extract>Z.{entity.fmt}`"
+        lines += [
+            f"      - name: {entity.entity}",
+            f"        description: {_yaml_text(f'{path}: {entity.description}')}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def macros_sql(contract: Contract) -> str:
+    """macros/landing_entities.sql: entities and reason codes for the dbt models."""
+    entities = "\n".join(
+        f"        ('{e.source}', '{e.entity}', {_staging_model(e)}),"
+        for e in contract.entities
+    )
+    codes = []
+    for entity in contract.entities:
+        pairs = ", ".join(
+            f"{_sql_text(rule.reason)}: '{rule.code}'"
+            for rule in (*entity.rules, *contract.common_rules)
+        )
+        codes.append(f"        '{entity.slug}': {{{pairs}}},")
+    return (
+        f"{{#- {GENERATED}. -#}}\n\n"
+        "{#- Every landing entity: (source, entity, the staging model holding one row\n"
+        "    per accepted raw row, or none where staging reshapes the rows). The\n"
+        "    quarantine and the reconciliation read this one list. -#}\n"
+        "{% macro landing_entities() -%}\n"
+        "    {{ return([\n"
+        f"{entities}\n"
+        "    ]) }}\n"
+        "{%- endmacro %}\n\n"
+        "{#- Per entity (<source>__<entity>): quarantine reason -> stable reason code. -#}\n"
+        "{% macro landing_reason_codes() -%}\n"
+        "    {{ return({\n"
+        + "\n".join(codes)
+        + "\n    }) }}\n"
+        "{%- endmacro %}\n"
+    )
+
+
+def _staging_model(entity: Entity) -> str:
+    return "none" if entity.staging_model is None else f"'{entity.staging_model}'"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "\\'") + "'"
+
+
+def doc_markdown(contract: Contract) -> str:
+    """docs/landing_contract.md."""
+    dialect = contract.defaults["csv_dialect"]
+    out = [
+        f"<!-- {GENERATED}; do not edit. -->",
+        contract.doc_intro,
+        "",
+        "## Declared parsing rules",
+        f"- CSV dialect (declared, never sniffed): encoding `{dialect['encoding']}`, delimiter "
+        f"`{dialect['delimiter']}`, quote `{dialect['quote']}`, header row, decimal point "
+        f"`{dialect['decimal_point']}`, thousands separator: {dialect['thousands_separator']}.",
+        f"- Extract timestamps later than the build time plus "
+        f"{contract.defaults['future_extract_tolerance_hours']} hours are refused.",
+        "",
+        "## Quarantine reason codes",
+        "Every raw row is staged or kept in `staging.stg_quarantine__rows` with a stable",
+        "`reason_code` and a human `reason`.",
+        "",
+        "| reason_code | meaning |",
+        "|---|---|",
+        *[f"| `{code}` | {meaning} |" for code, meaning in contract.reason_codes.items()],
+        "",
+        "## Sources (R = required column, O = optional)",
+    ]
+    for source in contract.sources:
+        out += ["", f"### {source.name}", "", source.description]
+        if source.notes:
+            out += ["", source.notes]
+        for entity in source.entities:
+            columns = ", ".join(
+                f"{'R' if c.required else 'O'} `{c.name}`" + (" (number)" if c.type != "text" else "")
+                for c in entity.columns
+            )
+            out += [
+                "",
+                f"#### {entity.folder} ({entity.fmt.upper()})",
+                f"- Files: `{entity.folder}/{entity.entity}_<YYYYMMDD>T<HHMMSS>Z.{entity.fmt}`: "
+                f"{entity.description}",
+                f"- Columns: {columns}.",
+            ]
+            if entity.natural_key:
+                key = ", ".join(f"`{k}`" for k in entity.natural_key)
+                out.append(f"- Natural key (latest extract wins): {key}.")
+            for nesting in entity.nesting:
+                keys = ", ".join(f"`{k}`" for k in nesting.item_keys)
+                out.append(f"- `{nesting.key}`: a list of objects with {keys}.")
+            if entity.rules:
+                out.append("- Quarantined rows: " + "; ".join(
+                    f"`{rule.code}` ({rule.reason})" for rule in entity.rules
+                ) + ".")
+    if contract.doc_outro:
+        out += ["", contract.doc_outro]
+    return "\n".join(out) + "\n"
+
+
+def generated_files(contract: Contract | None = None) -> dict[str, str]:
+    """Path (relative to the project) -> generated text."""
+    contract = contract or load()
+    files = {
+        f"models/staging/{source.name}/_{source.name}__sources.yml": sources_yaml(source)
+        for source in contract.sources
+    }
+    files[MACRO_FILE] = macros_sql(contract)
+    files[DOC_FILE] = doc_markdown(contract)
+    return files
+
+
+def drifted_files(project: Path = PROJECT_DIR) -> list[str]:
+    """Generated files whose committed text differs from what the contract generates."""
+    return [
+        path
+        for path, text in generated_files().items()
+        if not (project / path).is_file() or (project / path).read_text(encoding="utf-8") != text
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="rewrite the generated files")
+    args = parser.parse_args(argv)
+    if args.write:
+        for path, text in generated_files().items():
+            (PROJECT_DIR / path).write_text(text, encoding="utf-8")
+        return 0
+    drifted = drifted_files()
+    for path in drifted:
+        print(f"{path} differs from contract/landing.yml: run python -m growth_ledger.contract --write")
+    return 1 if drifted else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
