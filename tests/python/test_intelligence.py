@@ -204,3 +204,21 @@ def test_reactivation_export_consented_and_hashed(demo_warehouse, warehouse, tmp
         assert values, "empty audience"
         assert all(re.fullmatch(r"[0-9a-f]{64}", value) for value in values)
         assert set(values) <= consented
+
+
+def test_churn_driver_rate_ratio_and_skill_gate(warehouse):
+    """The planted driver is found with an interval; no churn action without model skill."""
+    metrics = dict(
+        warehouse.execute(
+            "select metric, metric_value from marts.mart_churn_model_evaluation "
+            "where metric like 'rate_ratio%issue_tickets_60d>=2' or metric in "
+            "('has_skill', 'auc_ci_low', 'auc_ci_high', 'auc')"
+        ).fetchall()
+    )
+    assert metrics["rate_ratio_low:issue_tickets_60d>=2"] > 1
+    assert metrics["auc_ci_low"] <= metrics["auc"] <= metrics["auc_ci_high"]
+    churn_actions = warehouse.execute(
+        "select count(*) from marts.fct_recommended_actions where action_category = 'churn_risk'"
+    ).fetchone()[0]
+    if metrics["has_skill"] == 0:
+        assert churn_actions == 0

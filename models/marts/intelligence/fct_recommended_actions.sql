@@ -18,6 +18,12 @@ churn_risk as (
     select * from {{ ref('fct_subscriber_churn_risk') }}
 ),
 
+churn_skill as (
+    select max(metric_value) as has_skill
+    from {{ ref('mart_churn_model_evaluation') }}
+    where metric = 'has_skill'
+),
+
 forecasts as (
     select * from {{ ref('mart_forecast_to_period_end') }}
     where is_latest
@@ -143,7 +149,12 @@ churn_actions as (
         'subscribers' as subject_id,
         max(snapshot_date) as evidence_date
     from churn_risk
-    where risk_band = 'high'
+    where
+        risk_band = 'high'
+        {#- No churn action when the out-of-time evaluation shows no skill
+            (AUC 95% CI lower bound <= 0.5 or Brier not below the base rate). -#}
+        and (select churn_skill.has_skill from churn_skill) = 1
+    having count(*) > 0
 ),
 
 forecast_actions as (
