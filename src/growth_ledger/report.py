@@ -445,12 +445,23 @@ def build_report(
             stamp = reports_dir / "node_modules" / INSTALL_STAMP
             stamp.write_text(_install_fingerprint(reports_dir))
         step("evidence sources", [evidence, "sources", "--strict"], retry_truncated_cache=True)
-        shutil.rmtree(build_dir, ignore_errors=True)
-        step("evidence build", [evidence, "build:strict"], retry_truncated_cache=True)
-        _check_page_queries(logs / "evidence-build.log")
-        if out_dir != build_dir:
-            shutil.rmtree(out_dir, ignore_errors=True)
-            shutil.copytree(build_dir, out_dir)
+        # Evidence always builds into reports/build. A site asked for elsewhere must not cost the
+        # user the board pack already there: it is set aside during the build and put back.
+        kept = reports_dir / ".evidence" / "build-kept"
+        shutil.rmtree(kept, ignore_errors=True)
+        if out_dir != build_dir and build_dir.exists():
+            build_dir.rename(kept)
+        try:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            step("evidence build", [evidence, "build:strict"], retry_truncated_cache=True)
+            _check_page_queries(logs / "evidence-build.log")
+            if out_dir != build_dir:
+                shutil.rmtree(out_dir, ignore_errors=True)
+                shutil.move(build_dir, out_dir)
+        finally:
+            if kept.exists():
+                shutil.rmtree(build_dir, ignore_errors=True)
+                kept.rename(build_dir)
 
         pdf_path: Path | None = None
         if pdf:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pytest
 
+from growth_ledger.check import DEFAULT_DOCS_DIR as STATIC_DATA_DOCS
 from growth_ledger.report import (
     CHROMIUM_FLAGS,
     PAGE_READY_JS,
@@ -71,10 +72,31 @@ def report_db(demo_warehouse: Path) -> Path:
     return demo_warehouse
 
 
+DEMO_BOARD_PACK = STATIC_DATA_DOCS.parents[1] / "build" / "board_pack.pdf"
+
+
 @pytest.fixture(scope="module")
-def built(report_db: Path, tmp_path_factory: pytest.TempPathFactory) -> ReportResult:
+def demo_board_pack_before() -> bytes | None:
+    """The board pack `make demo` left in reports/build, if any, before the tests build theirs."""
+    return DEMO_BOARD_PACK.read_bytes() if DEMO_BOARD_PACK.is_file() else None
+
+
+@pytest.fixture(scope="module")
+def built(
+    report_db: Path, tmp_path_factory: pytest.TempPathFactory, demo_board_pack_before: bytes | None
+) -> ReportResult:
     out_dir = tmp_path_factory.mktemp("board_pack") / "site"
     return build_report(report_db, out_dir, pdf=True, show_progress=False)
+
+
+def test_building_elsewhere_leaves_the_demo_board_pack(
+    built: ReportResult, demo_board_pack_before: bytes | None
+) -> None:
+    assert built.site_dir != DEMO_BOARD_PACK.parent
+    if demo_board_pack_before is None:
+        assert not DEMO_BOARD_PACK.exists(), "a build into a temporary folder wrote reports/build"
+    else:
+        assert DEMO_BOARD_PACK.read_bytes() == demo_board_pack_before
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +235,12 @@ def test_every_page_renders_without_errors(built: ReportResult, browser: Browser
     assert "/" in paths
     shots = screenshot_dir(built)
     # Every prerendered HTML page is in the manifest, so none escapes the check below.
+    # Great Expectations' Data Docs (copied from reports/static/) are static HTML of their
+    # own, not Evidence pages; they are opened separately below.
+    data_docs = built.site_dir / "data-docs"
     for html in built.site_dir.rglob("index.html"):
+        if html.is_relative_to(data_docs):
+            continue
         relative = html.parent.relative_to(built.site_dir).as_posix()
         href = "/" if relative == "." else f"/{relative}"
         assert href in {p.rstrip("/") or "/" for p in paths}, f"{href} not in pagesManifest"
@@ -229,6 +256,18 @@ def test_every_page_renders_without_errors(built: ReportResult, browser: Browser
                 page.wait_for_timeout(1000)  # chart animations settle before the screenshot
                 name = path.strip("/").replace("/", "_") or "index"
                 page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+            finally:
+                page.close()
+        if (STATIC_DATA_DOCS / "index.html").is_file():
+            # make demo wrote Data Docs before the tests: the site a user gets carries them.
+            assert (data_docs / "index.html").is_file(), "Data Docs were not copied into the site"
+            # GX's Data Docs load jQuery from a CDN, so offline their script errors are expected;
+            # the page itself must open and list the suites.
+            page = browser.new_page()
+            try:
+                response = page.goto(base_url + "/data-docs/index.html", timeout=120_000)
+                assert response is not None and response.ok, "Data Docs index did not open"
+                assert "landing__" in page.content(), "Data Docs index lists no suite"
             finally:
                 page.close()
 

@@ -13,7 +13,7 @@ with
             extracted_at,
             case quarantine_reason
                 {%- for reason, code in codes.items() %}
-                when '{{ reason }}' then '{{ code }}'
+                    when '{{ reason }}' then '{{ code }}'
                 {%- endfor %}
             end as reason_code,
             quarantine_reason as reason,

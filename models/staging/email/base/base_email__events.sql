@@ -29,17 +29,17 @@ parsed as (
 ),
 
 {% if is_incremental() %}
-with_loaded_rows as (
-    select * from parsed
+    with_loaded_rows as (
+        select * from parsed
 
-    union all
+        union all
 
     {{ loaded_rows_of_partitions(
         'event_id',
         'select event_id from parsed',
         ['event_date', 'invalid_reason', 'email_hash', 'quarantine_reason'],
     ) }}
-),
+    ),
 {% endif %}
 
 validated as (

@@ -82,13 +82,13 @@ validated as (
 ),
 
 {% if is_incremental() %}
-with_loaded_rows as (
-    select * from validated
-    union all
+    with_loaded_rows as (
+        select * from validated
+        union all
     {{ loaded_rows_of_partitions(
         'event_date_text', 'select distinct event_date_text from validated', ['quarantine_reason']
     ) }}
-),
+    ),
 {% endif %}
 
 final as (

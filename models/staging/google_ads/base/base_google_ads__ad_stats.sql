@@ -47,29 +47,29 @@ parsed as (
 ),
 
 {% if is_incremental() %}
-restated_days as (
-    select ad_date from parsed
+    restated_days as (
+        select ad_date from parsed
 
-    union
+        union
 
-    select loaded.ad_date
-    from {{ this }} as loaded
-    left join fx_rates
-        on
-            loaded.ad_date = fx_rates.rate_date
-            and loaded.currency = fx_rates.currency
-    where loaded.units_per_eur is distinct from fx_rates.units_per_eur
-),
+        select loaded.ad_date
+        from {{ this }} as loaded
+        left join fx_rates
+            on
+                loaded.ad_date = fx_rates.rate_date
+                and loaded.currency = fx_rates.currency
+        where loaded.units_per_eur is distinct from fx_rates.units_per_eur
+    ),
 
-with_loaded_rows as (
-    select * from parsed
+    with_loaded_rows as (
+        select * from parsed
 
-    union all
+        union all
 
     {{ loaded_rows_of_partitions(
         'ad_date', 'select ad_date from restated_days', ['units_per_eur', 'invalid_reason', 'quarantine_reason']
     ) }}
-),
+    ),
 {% endif %}
 
 converted as (

@@ -100,31 +100,31 @@ parsed as (
 ),
 
 {% if is_incremental() %}
-restated_orders as (
-    select order_id from parsed
+    restated_orders as (
+        select order_id from parsed
 
-    union
+        union
 
-    select loaded.order_id
-    from {{ this }} as loaded
-    left join fx_rates
-        on
-            loaded.order_date = fx_rates.rate_date
-            and loaded.currency = fx_rates.currency
-    where loaded.units_per_eur is distinct from fx_rates.units_per_eur
-),
+        select loaded.order_id
+        from {{ this }} as loaded
+        left join fx_rates
+            on
+                loaded.order_date = fx_rates.rate_date
+                and loaded.currency = fx_rates.currency
+        where loaded.units_per_eur is distinct from fx_rates.units_per_eur
+    ),
 
-with_loaded_rows as (
-    select * from parsed
+    with_loaded_rows as (
+        select * from parsed
 
-    union all
+        union all
 
     {{ loaded_rows_of_partitions(
         'order_id',
         'select order_id from restated_orders',
         ['order_date', 'units_per_eur', 'invalid_reason', 'customer_email_hash', 'quarantine_reason'],
     ) }}
-),
+    ),
 {% endif %}
 
 converted as (
