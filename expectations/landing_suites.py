@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from growth_ledger.contract import read_glob
 from growth_ledger.landing import CONTRACTS, EntityContract
 
 from .spec import Sources, SuiteSpec
@@ -21,7 +22,8 @@ from .spec import Sources, SuiteSpec
 MOSTLY = 0.98  # share of rows that must pass; staging quarantines the rest
 CURRENCIES = ["EUR", "GBP", "USD"]
 EXTRACTED_AT = (
-    "try_strptime(regexp_extract(filename, '_([0-9]{8}T[0-9]{6})Z\\.[a-z]+$', 1), '%Y%m%dT%H%M%S')"
+    "try_strptime(regexp_extract(filename, "
+    "'_([0-9]{8}T[0-9]{6})Z\\.[A-Za-z]+(\\.[A-Za-z0-9]+)?$', 1), '%Y%m%dT%H%M%S')"
 )
 
 
@@ -74,7 +76,7 @@ ENTITIES: tuple[LandingEntity, ...] = tuple(_entity(contract) for contract in CO
 
 
 def _glob(sources: Sources, contract: EntityContract) -> str:
-    path = sources.landing.resolve() / contract.source / contract.entity / f"*.{contract.fmt}"
+    path = sources.landing.resolve() / contract.source / contract.entity / read_glob(contract)
     return str(path).replace("'", "''")
 
 

@@ -4,13 +4,13 @@
     no reason, stg_quarantine__rows keeps the others. -#}
 
 {#- Extract time: the UTC timestamp that ends every file name,
-    <entity>_<YYYYMMDD>T<HHMMSS>Z.<ext>. -#}
+    <entity>_<YYYYMMDD>T<HHMMSS>Z.<ext>[.gz|.zst], any case of extension. -#}
 {% macro extracted_at_from_filename(filename_column) -%}
     {{ return(adapter.dispatch('extracted_at_from_filename', 'growth_ledger')(filename_column)) }}
 {%- endmacro %}
 
 {% macro duckdb__extracted_at_from_filename(filename_column) -%}
-    try_strptime(regexp_extract({{ filename_column }}, '_([0-9]{8}T[0-9]{6})Z\.[a-z]+$', 1), '%Y%m%dT%H%M%S')
+    try_strptime(regexp_extract({{ filename_column }}, '_([0-9]{8}T[0-9]{6})Z\.[A-Za-z]+(\.[A-Za-z0-9]+)?$', 1), '%Y%m%dT%H%M%S')
 {%- endmacro %}
 
 {#- File name without its folders. -#}

@@ -23,9 +23,12 @@ from growth_ledger.paths import PROJECT_DIR
 CONTRACT_FILE = PROJECT_DIR / "contract" / "landing.yml"
 DOC_FILE = "docs/landing_contract.md"
 MACRO_FILE = "macros/landing_entities.sql"
+GENERATOR = "python -m growth_ledger.contract"
 GENERATED = "Generated from contract/landing.yml by `python -m growth_ledger.contract --write`"
 LANDING_PATH = "{{ var('landing_path', env_var('GROWTH_LEDGER_LANDING', 'data/demo')) }}"
 LOADED_AT = "strptime(regexp_extract(filename, '_([0-9]{8}T[0-9]{6})Z', 1), '%Y%m%dT%H%M%S')"
+# The extract timestamp ends the file name, before the format and any compression suffix.
+EXTRACT_TIME_REGEX = r"_([0-9]{8}T[0-9]{6})Z\.[A-Za-z]+(\.[A-Za-z0-9]+)?$"
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ def _entity(source: str, name: str, spec: dict) -> Entity:
             for n in spec.get("nesting", ())
         ),
         rules=tuple(Rule(**rule) for rule in spec.get("rules", ())),
-        staging_model=spec["staging_model"] if "staging_model" in spec else f"stg_{source}__{name}",
+        staging_model=spec.get("staging_model", f"stg_{source}__{name}"),
         suite=spec.get("suite", {}),
     )
 
@@ -151,7 +154,9 @@ def parse(text: str) -> Contract:
     for entity in contract.entities:
         for rule in (*entity.rules, *contract.common_rules):
             if rule.code not in codes:
-                raise ValueError(f"{entity.folder}: reason code '{rule.code}' is not in reason_codes")
+                raise ValueError(
+                    f"{entity.folder}: reason code '{rule.code}' is not in reason_codes"
+                )
         names = {column.name for column in entity.columns}
         unknown = [key for key in entity.natural_key if key not in names]
         if unknown:
@@ -171,8 +176,16 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def read_glob(entity: Entity) -> str:
+    """The files the dbt source reads, below the entity folder: any subfolder, any case of
+    the extension, and for CSV a .gz/.zst compression. DuckDB's `*` skips dot-files;
+    growth_ledger.landing.loaded_by_glob mirrors this rule for the inventory."""
+    letters = "".join(f"[{c.lower()}{c.upper()}]" for c in entity.fmt)
+    return f"**/*.{letters}" + ("*" if entity.fmt == "csv" else "")
+
+
 def _read_function(entity: Entity) -> str:
-    glob = f"{LANDING_PATH}/{entity.source}/{{name}}/*.{entity.fmt}"
+    glob = f"{LANDING_PATH}/{entity.source}/{{name}}/{read_glob(entity)}"
     if entity.fmt == "csv":
         return (
             f"read_csv('{glob}',\n"
@@ -224,8 +237,7 @@ def sources_yaml(source: Source) -> str:
 def macros_sql(contract: Contract) -> str:
     """macros/landing_entities.sql: entities and reason codes for the dbt models."""
     entities = "\n".join(
-        f"        ('{e.source}', '{e.entity}', {_staging_model(e)}),"
-        for e in contract.entities
+        f"        ('{e.source}', '{e.entity}', {_staging_model(e)})," for e in contract.entities
     )
     codes = []
     for entity in contract.entities:
@@ -246,9 +258,7 @@ def macros_sql(contract: Contract) -> str:
         "{%- endmacro %}\n\n"
         "{#- Per entity (<source>__<entity>): quarantine reason -> stable reason code. -#}\n"
         "{% macro landing_reason_codes() -%}\n"
-        "    {{ return({\n"
-        + "\n".join(codes)
-        + "\n    }) }}\n"
+        "    {{ return({\n" + "\n".join(codes) + "\n    }) }}\n"
         "{%- endmacro %}\n"
     )
 
@@ -291,7 +301,8 @@ def doc_markdown(contract: Contract) -> str:
             out += ["", source.notes]
         for entity in source.entities:
             columns = ", ".join(
-                f"{'R' if c.required else 'O'} `{c.name}`" + (" (number)" if c.type != "text" else "")
+                f"{'R' if c.required else 'O'} `{c.name}`"
+                + (" (number)" if c.type != "text" else "")
                 for c in entity.columns
             )
             out += [
@@ -308,9 +319,11 @@ def doc_markdown(contract: Contract) -> str:
                 keys = ", ".join(f"`{k}`" for k in nesting.item_keys)
                 out.append(f"- `{nesting.key}`: a list of objects with {keys}.")
             if entity.rules:
-                out.append("- Quarantined rows: " + "; ".join(
-                    f"`{rule.code}` ({rule.reason})" for rule in entity.rules
-                ) + ".")
+                out.append(
+                    "- Quarantined rows: "
+                    + "; ".join(f"`{rule.code}` ({rule.reason})" for rule in entity.rules)
+                    + "."
+                )
     if contract.doc_outro:
         out += ["", contract.doc_outro]
     return "\n".join(out) + "\n"
@@ -347,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     drifted = drifted_files()
     for path in drifted:
-        print(f"{path} differs from contract/landing.yml: run python -m growth_ledger.contract --write")
+        print(f"{path} differs from contract/landing.yml: run {GENERATOR} --write")
     return 1 if drifted else 0
 
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import fnmatch
+import gzip
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -50,12 +53,15 @@ class LandingProblem:
 
 
 def file_name_pattern(contract: EntityContract) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(contract.entity)}_(\d{{8}}T\d{{6}})Z\.{contract.fmt}$")
+    """<entity>_<YYYYMMDD>T<HHMMSS>Z.<format>, any case of extension, optional .gz/.zst."""
+    return re.compile(
+        rf"^{re.escape(contract.entity)}_(\d{{8}}T\d{{6}})Z\.{contract.fmt}(\.gz|\.zst)?$",
+        re.IGNORECASE,
+    )
 
 
 def check_landing(landing: Path) -> list[LandingProblem]:
     """Every problem of the landing folder, errors first; empty when all is well."""
-    problems: list[LandingProblem] = []
     if not landing.is_dir():
         return [
             LandingProblem(
@@ -65,13 +71,27 @@ def check_landing(landing: Path) -> list[LandingProblem]:
                 "pass --landing or set GROWTH_LEDGER_LANDING to the folder of raw exports",
             )
         ]
+    files = inventory(landing)
+    problems = [
+        LandingProblem(file.severity, file.path, file.reason, file.fix)
+        for file in files
+        if file.status == REFUSED and file.severity
+    ]
     for contract in CONTRACTS:
-        problems.extend(_check_entity(landing, contract))
+        loaded = [
+            file
+            for file in files
+            if file.status == LOADED
+            and (file.source, file.entity) == (contract.source, contract.entity)
+        ]
+        problems.extend(_check_entity(landing, contract, loaded))
     problems.sort(key=lambda problem: (not problem.is_error, problem.path))
     return problems
 
 
-def _check_entity(landing: Path, contract: EntityContract) -> list[LandingProblem]:
+def _check_entity(
+    landing: Path, contract: EntityContract, loaded: list[LandingFile]
+) -> list[LandingProblem]:
     folder = landing / contract.source / contract.entity
     if not folder.is_dir():
         return [
@@ -85,35 +105,21 @@ def _check_entity(landing: Path, contract: EntityContract) -> list[LandingProble
         ]
     problems: list[LandingProblem] = []
     pattern = file_name_pattern(contract)
-    read_files = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        relative = f"{contract.folder}/{path.name}"
-        if path.suffix != f".{contract.fmt}":
-            problems.append(
-                LandingProblem(
-                    WARNING,
-                    relative,
-                    f"not a .{contract.fmt} file, so the build does not read it",
-                    f"remove it, or export it as .{contract.fmt}",
-                )
-            )
-            continue
-        read_files.append(path)
+    checker = {"csv": _check_csv, "jsonl": _check_jsonl, "parquet": _check_parquet}
+    for file in loaded:
+        path = landing / file.path
         if not pattern.match(path.name):
             problems.append(
                 LandingProblem(
                     ERROR,
-                    relative,
+                    file.path,
                     "file name does not end with the extract timestamp",
                     f"rename it to {contract.entity}_<YYYYMMDD>T<HHMMSS>Z.{contract.fmt} "
                     "with the UTC time of the export",
                 )
             )
-        checker = {"csv": _check_csv, "jsonl": _check_jsonl, "parquet": _check_parquet}
-        problems.extend(checker[contract.fmt](path, relative, contract))
-    if not read_files:
+        problems.extend(checker[contract.fmt](path, file.path, contract))
+    if not loaded:
         problems.append(
             LandingProblem(
                 ERROR,
@@ -203,7 +209,7 @@ def _tail(path: Path) -> bytes:
 
 def _first_lines(path: Path, count: int) -> list[str]:
     lines = []
-    with path.open("r", encoding="utf-8", errors="replace", newline="") as handle:
+    with open_text(path, errors="replace") as handle:
         for line in handle:
             lines.append(line)
             if len(lines) >= count:
@@ -212,6 +218,7 @@ def _first_lines(path: Path, count: int) -> list[str]:
 
 
 def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[LandingProblem]:
+    compressed = _compression(path) is not None
     if path.stat().st_size == 0:
         return [
             LandingProblem(
@@ -221,7 +228,7 @@ def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[Land
                 "none needed if the export really had no rows; otherwise re-export it",
             )
         ]
-    if problem := _utf8_problem(path, relative):
+    if not compressed and (problem := _utf8_problem(path, relative)):
         return [problem]
     lines = _first_lines(path, 2)
     header_line = lines[0].lstrip("\ufeff")
@@ -261,7 +268,7 @@ def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[Land
     if len(lines) < 2:
         problems.append(LandingProblem(WARNING, relative, "header only, no rows", "none needed"))
         return problems
-    tail = _tail(path)
+    tail = b"\n" if compressed else _tail(path)
     if not tail.endswith(b"\n"):
         last_line = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
         fields = next(csv.reader([last_line]), [])
@@ -278,6 +285,7 @@ def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[Land
 
 
 def _check_jsonl(path: Path, relative: str, contract: EntityContract) -> list[LandingProblem]:
+    compressed = _compression(path) is not None
     if path.stat().st_size == 0:
         return [
             LandingProblem(
@@ -287,7 +295,7 @@ def _check_jsonl(path: Path, relative: str, contract: EntityContract) -> list[La
                 "none needed if the export really had no rows; otherwise re-export it",
             )
         ]
-    if problem := _utf8_problem(path, relative):
+    if not compressed and (problem := _utf8_problem(path, relative)):
         return [problem]
     problems: list[LandingProblem] = []
     documents = []
@@ -324,6 +332,8 @@ def _check_jsonl(path: Path, relative: str, contract: EntityContract) -> list[La
     problems.extend(_missing_column_problems(relative, contract, keys))
     for nesting in contract.nesting:
         problems.extend(_nesting_problems(relative, objects, nesting))
+    if compressed:
+        return problems
     tail = _tail(path).rstrip(b"\r\n")
     last_line = tail.rsplit(b"\n", 1)[-1]
     try:
@@ -409,3 +419,176 @@ def _check_parquet(path: Path, relative: str, contract: EntityContract) -> list[
 
 def format_problems(problems: list[LandingProblem]) -> str:
     return "\n".join(f"  - {problem}" for problem in problems)
+
+
+# Inventory: every file under the landing folder, loaded or refused.
+
+LOADED = "loaded"
+REFUSED = "refused"
+NOT_A_SOURCE = ("_truth",)  # the generator's ground truth for tests, not an export
+CSV_COMPRESSIONS = {".gz": "gzip", ".zst": "zstd"}
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """One file of the landing folder: read by the build, or refused with a reason."""
+
+    path: str  # relative to the landing folder
+    source: str | None
+    entity: str | None
+    status: str  # "loaded" or "refused"
+    reason: str | None = None
+    fix: str | None = None
+    severity: str | None = None  # of a refusal: "error" stops the build
+    raw_rows: int | None = None  # rows counted from the file itself, for loaded files
+
+
+def loaded_by_glob(entity: Entity, name: str) -> bool:
+    """Does DuckDB's glob contract.read_glob(entity) match this file name? (`*` skips dot-files.)"""
+    lower = name.lower()
+    if name.startswith("."):
+        return False
+    if entity.fmt == "csv":
+        return ".csv" in lower and fnmatch.fnmatchcase(lower, "*.csv*")
+    return lower.endswith(f".{entity.fmt}")
+
+
+def inventory(landing: Path) -> list[LandingFile]:
+    """Every file under the landing folder (recursively, hidden ones included)."""
+    entities = {(e.source, e.entity): e for e in CONTRACTS}
+    files = []
+    for path in sorted(p for p in landing.rglob("*") if p.is_file()):
+        relative = path.relative_to(landing).as_posix()
+        parts = relative.split("/")
+        entity = entities.get(tuple(parts[:2])) if len(parts) > 2 else None
+        files.append(_inventory_entry(path, relative, parts, entity))
+    return files
+
+
+def _inventory_entry(
+    path: Path, relative: str, parts: list[str], entity: Entity | None
+) -> LandingFile:
+    source_entity = (entity.source, entity.entity) if entity else (None, None)
+    if parts[0] in NOT_A_SOURCE:
+        return LandingFile(
+            relative, None, None, REFUSED, "not a source (test ground truth)", "none"
+        )
+    hidden = next((part for part in parts if part.startswith(".")), None)
+    if entity is None:
+        return LandingFile(
+            relative,
+            None,
+            None,
+            REFUSED,
+            "not in a declared <source>/<entity>/ folder, so no source reads it",
+            f"move it into its entity folder (see {CONTRACT}) or remove it",
+            ERROR if hidden is None and _looks_like_data(path) else WARNING,
+        )
+    if path.name.startswith("."):
+        return LandingFile(
+            relative,
+            *source_entity,
+            REFUSED,
+            "hidden file (macOS '._' metadata, editor or download temp file): not read",
+            "none needed; delete it (find <landing> -name '._*' -delete)",
+            WARNING,
+        )
+    if hidden is not None:
+        return LandingFile(
+            relative,
+            *source_entity,
+            REFUSED,
+            f"inside the hidden folder '{hidden}' (the build would still read it)",
+            "move the file out of the hidden folder, or delete the folder",
+            ERROR,
+        )
+    if not loaded_by_glob(entity, path.name):
+        return LandingFile(
+            relative,
+            *source_entity,
+            REFUSED,
+            f"not a .{entity.fmt} file, so the build does not read it",
+            f"re-export it as .{entity.fmt} (see {CONTRACT}), or remove it",
+            ERROR,
+        )
+    compression = _compression(path)
+    if compression is False or (compression and entity.fmt != "csv"):
+        return LandingFile(
+            relative,
+            *source_entity,
+            REFUSED,
+            f"compression '{''.join(path.suffixes[-1:])}' cannot be read for .{entity.fmt}",
+            f"decompress it to a plain .{entity.fmt} file"
+            + (" or recompress it as .csv.gz" if entity.fmt == "csv" else ""),
+            ERROR,
+        )
+    if encoding := _encoding_problem(path, relative):
+        return LandingFile(relative, *source_entity, REFUSED, encoding.problem, encoding.fix, ERROR)
+    try:
+        rows = count_raw_rows(path, entity)
+    except (OSError, UnicodeDecodeError, csv.Error, EOFError) as error:
+        return LandingFile(
+            relative,
+            *source_entity,
+            REFUSED,
+            f"cannot be read ({type(error).__name__}: {error})",
+            "re-export (or re-download) the complete file",
+            ERROR,
+        )
+    return LandingFile(relative, *source_entity, LOADED, raw_rows=rows)
+
+
+def _encoding_problem(path: Path, relative: str) -> LandingProblem | None:
+    """A text file that is not UTF-8: UTF-16 (Excel, Google Ads UI exports) or another byte."""
+    if path.suffix.lower() not in (".csv", ".jsonl"):
+        return None
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return LandingProblem(
+            ERROR,
+            relative,
+            "UTF-16 text (the Google Ads UI 'CSV (Excel)' download is UTF-16LE and tab-delimited)",
+            "download it as plain 'CSV' (UTF-8, comma-delimited) or use the API export; "
+            "to convert this file: iconv -f utf-16 -t utf-8, then replace the tabs by commas",
+        )
+    return _utf8_problem(path, relative)
+
+
+def _looks_like_data(path: Path) -> bool:
+    return any(path.name.lower().endswith(ext) for ext in (".csv", ".jsonl", ".parquet", ".gz"))
+
+
+def _compression(path: Path) -> str | bool | None:
+    """None for a plain file, the compression of a .gz/.zst file, False for another suffix."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".jsonl", ".parquet"):
+        return None
+    return CSV_COMPRESSIONS.get(suffix, False)
+
+
+def open_text(path: Path, errors: str = "strict"):
+    """A text stream of a plain, .gz or .zst file, UTF-8 with or without BOM."""
+    compression = _compression(path)
+    if compression == "gzip":
+        return io.TextIOWrapper(gzip.open(path), encoding="utf-8-sig", errors=errors, newline="")
+    if compression == "zstd":
+        import zstandard
+
+        stream = zstandard.ZstdDecompressor().stream_reader(path.open("rb"))
+        return io.TextIOWrapper(stream, encoding="utf-8-sig", errors=errors, newline="")
+    return path.open(encoding="utf-8-sig", errors=errors, newline="")
+
+
+def count_raw_rows(path: Path, entity: Entity) -> int:
+    """Raw rows of one file, counted without DuckDB: CSV records after the header
+    (blank lines skipped), non-blank JSON lines, Parquet rows from the footer."""
+    if entity.fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_metadata(path).num_rows
+    with open_text(path) as handle:
+        if entity.fmt == "jsonl":
+            return sum(1 for line in handle.read().split("\n") if line.strip("\r "))
+        records = sum(1 for record in csv.reader(handle, strict=True) if record)
+    return max(records - 1, 0)

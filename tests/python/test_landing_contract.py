@@ -24,9 +24,9 @@ def test_every_base_model_has_a_declared_entity():
 def test_preflight_and_suites_read_the_contract():
     load_expectations()
     suites = importlib.import_module("growth_ledger_expectations.landing_suites")
-    ENTITIES = suites.ENTITIES  # noqa: N806
+    ENTITIES = suites.ENTITIES
     entities = load().entities
-    assert CONTRACTS == entities
+    assert entities == CONTRACTS
     assert {spec.slug for spec in ENTITIES} == {entity.slug for entity in entities}
     for spec in ENTITIES:
         assert spec.keys == spec.contract.natural_key

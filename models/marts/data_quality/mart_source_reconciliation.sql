@@ -1,5 +1,20 @@
-{#- Raw rows read = rows staged + rows quarantined, per landing entity. -#}
+{#- Raw rows in the files = raw rows read = rows staged + rows quarantined,
+    per landing entity. The first count comes from the file inventory
+    (stg_landing__files), not from the sources, so a file or a line the
+    sources skip shows here. -#}
 with
+
+landing_files as (
+    select
+        source_name,
+        entity,
+        sum(case when status = 'loaded' then 1 else 0 end) as landing_files,
+        sum(case when status = 'refused' then 1 else 0 end) as refused_files,
+        coalesce(sum(raw_rows), 0) as landing_rows
+    from {{ ref('stg_landing__files') }}
+    where source_name is not null
+    group by source_name, entity
+),
 
 {% for source_name, entity, staging_model in landing_entities() %}
     {%- set base_model = 'base_' ~ source_name ~ '__' ~ entity %}
@@ -33,9 +48,16 @@ with
             base_counts.raw_rows,
             staged_counts.staged_rows,
             base_counts.quarantined_rows,
-            base_counts.superseded_rows
+            base_counts.superseded_rows,
+            coalesce(landing_files.landing_files, 0) as landing_files,
+            coalesce(landing_files.refused_files, 0) as refused_files,
+            coalesce(landing_files.landing_rows, 0) as landing_rows
         from {{ source_name }}__{{ entity }}_base as base_counts
         cross join {{ source_name }}__{{ entity }}_staged as staged_counts
+        left join landing_files
+            on
+                landing_files.source_name = '{{ source_name }}'
+                and landing_files.entity = '{{ entity }}'
     ),
 
 {% endfor %}
@@ -51,13 +73,16 @@ final as (
         source_name,
         entity,
         files,
+        landing_files,
+        refused_files,
         last_extracted_at,
+        landing_rows,
         raw_rows,
         staged_rows,
         quarantined_rows,
         superseded_rows,
         quarantined_rows - superseded_rows as rejected_rows,
-        raw_rows = staged_rows + quarantined_rows as is_reconciled
+        landing_rows = raw_rows and raw_rows = staged_rows + quarantined_rows as is_reconciled
     from unioned
 )
 
