@@ -106,7 +106,10 @@ def split_out_of_time(
 
 def evaluate(snapshots: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     """AUC, Brier score, base rate and reliability bins on the out-of-time holdout."""
-    train, holdout = split_out_of_time(with_drivers(snapshots))
+    # The bootstrap below resamples rows by position: fix their order, which the warehouse
+    # does not guarantee, so an incremental and a full build give the same interval.
+    ordered = snapshots.sort_values(["month_start_date", "subscription_id"], ignore_index=True)
+    train, holdout = split_out_of_time(with_drivers(ordered))
     model = _model().fit(train[MODEL_FEATURES], train[LABEL].astype(int))
     predicted = model.predict_proba(holdout[MODEL_FEATURES])[:, 1]
     actual = holdout[LABEL].astype(int).to_numpy()
