@@ -270,3 +270,66 @@ def test_missing_tables_and_unknown_sources_are_named(tmp_path: Path) -> None:
         import_connector("fivetran", "google_ads", FIXTURES / "fivetran_tiktok_ads", tmp_path)
     with pytest.raises(ConnectorError, match="no adapter for fivetran pinterest_ads"):
         import_connector("fivetran", "pinterest_ads", FIXTURES, tmp_path)
+
+
+def test_fivetran_shopify_rest_tables_nest_into_order_objects(tmp_path: Path) -> None:
+    [imported] = import_connector(
+        "fivetran",
+        "shopify",
+        FIXTURES / "fivetran_shopify",
+        tmp_path,
+        table_pattern="shopify_{table}_data",
+    )
+    orders = fixture("fivetran_shopify", "shopify_order_data.csv")
+    lines = fixture("fivetran_shopify", "shopify_order_line_data.csv")
+    out = written(imported.path).set_index("id")
+    assert sorted(out.index) == sorted(orders["id"])
+    for order in orders.itertuples():
+        got = out.loc[order.id]
+        assert float(got["total_price"]) == pytest.approx(float(order.total_price))
+        # Fivetran writes UTC without an offset; the contract wants it explicit.
+        assert got["created_at"].endswith("+00:00")
+        assert got["created_at"][:19].replace("T", " ") == order.created_at[:19]
+        expected_lines = lines[lines["order_id"] == order.id]
+        items = got["line_items"] if isinstance(got["line_items"], list) else []
+        assert sorted(item["id"] for item in items) == sorted(expected_lines["id"])
+        assert sum(float(i["price"]) * i["quantity"] for i in items) == pytest.approx(
+            (as_number(expected_lines["price"]) * as_number(expected_lines["quantity"])).sum()
+        )
+    # Orders whose lines are not in the export are named, for staging to quarantine.
+    no_lines = out["line_items"].isna().sum()
+    assert any(f"{no_lines} row(s) have no line_items" in note for note in imported.notes)
+
+
+def test_fivetran_shopify_graphql_variant_reads_shop_amounts(tmp_path: Path) -> None:
+    folder = tmp_path / "connector"
+    folder.mkdir()
+    for table in ("gql_order", "gql_order_line"):
+        shutil.copy(
+            FIXTURES / "fivetran_shopify" / f"shopify_{table}_data.csv", folder / f"{table}.csv"
+        )
+    [imported] = import_connector("fivetran", "shopify", folder, tmp_path / "landing")
+    orders = fixture("fivetran_shopify", "shopify_gql_order_data.csv")
+    out = written(imported.path)
+    assert as_number(out["total_price"]).sum() == pytest.approx(
+        as_number(orders["total_price_set_shop_amount"]).sum()
+    )
+    assert set(out["currency"]) == set(orders["currency_code"])
+
+
+def test_airbyte_shopify_orders_keep_the_rest_object_and_its_offsets(tmp_path: Path) -> None:
+    [imported] = import_connector(
+        "airbyte",
+        "shopify",
+        FIXTURES / "airbyte_shopify",
+        tmp_path,
+        table_pattern="expected_records_{table}",
+    )
+    record = json.loads(
+        (FIXTURES / "airbyte_shopify" / "expected_records_orders.jsonl").read_text().splitlines()[0]
+    )["data"]
+    [order] = [json.loads(line) for line in imported.path.read_text().splitlines()]
+    assert order["created_at"] == record["created_at"]  # offset kept, not re-zoned
+    assert float(order["total_price"]) == record["total_price"]
+    assert len(order["line_items"]) == len(record["line_items"])
+    assert order["shipping_address"] == record.get("shipping_address")

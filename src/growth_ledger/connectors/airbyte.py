@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from growth_ledger import contract
 from growth_ledger.connectors.mapping import Mapping, number, text, whole
 from growth_ledger.connectors.tables import ConnectorTables
 
@@ -93,4 +94,28 @@ def _in_records(tables: ConnectorTables, field: str) -> bool:
     return bool(rows) and re.search(rf"[(,]\s*{field}\s", rows[0][0].lower()) is not None
 
 
-ADAPTERS = {"facebook_marketing": facebook_marketing}
+def shopify(tables: ConnectorTables, options: dict[str, str]) -> list[Mapping]:
+    """The orders stream holds REST order objects already: kept as they are, latest emission."""
+    records = _records(tables, "orders")
+    present = {
+        row[0].lower() for row in tables.connection.execute(f"describe ({records})").fetchall()
+    }
+    entity = contract.load().entity("shop", "orders")
+    selected = ", ".join(
+        f'"{column.name}"' if column.name.lower() in present else f'null as "{column.name}"'
+        for column in entity.columns
+    )
+    latest = f"""
+        with records as ({records}),
+        latest as (
+            select * from records
+            qualify row_number() over (partition by id order by _emitted_at desc nulls last) = 1
+        )"""
+    query = f"({latest} select {selected} from latest)"
+    absent = [c.name for c in entity.columns if c.name.lower() not in present]
+    notes = [f"orders have no {', '.join(absent)}"] if absent else []
+    money_in = f"{latest} select sum({number('total_price')}) from latest"
+    return [Mapping("shop", "orders", query, "orders", money_in, "total_price", notes)]
+
+
+ADAPTERS = {"facebook_marketing": facebook_marketing, "shopify": shopify}

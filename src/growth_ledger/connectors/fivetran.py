@@ -9,6 +9,7 @@ packages. What a schema lacks is said in the notes, never filled silently.
 
 from __future__ import annotations
 
+from growth_ledger.connectors.fivetran_shopify import shopify
 from growth_ledger.connectors.mapping import Mapping, history_valid_on, number, text, whole
 from growth_ledger.connectors.tables import ConnectorError, ConnectorTables
 
@@ -446,4 +447,5 @@ ADAPTERS = {
     "facebook_ads": facebook_ads,
     "tiktok_ads": tiktok_ads,
     "linkedin_ads": linkedin_ads,
+    "shopify": shopify,
 }

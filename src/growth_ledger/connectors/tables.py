@@ -35,6 +35,8 @@ class ConnectorTables:
 
     def __post_init__(self) -> None:
         self.connection = duckdb.connect()
+        # Connector timestamps with a time zone are written out in UTC, whatever the machine's.
+        self.connection.execute("set timezone = 'UTC'")
         if not self.location.exists():
             raise ConnectorError(f"{self.location} does not exist")
         if self.location.is_file():
@@ -67,7 +69,11 @@ class ConnectorTables:
             if path.suffix == ".parquet":
                 relation = f"read_parquet('{path}')"
             elif path.suffix == ".jsonl":
-                relation = f"read_json('{path}', format='newline_delimited')"
+                # Formats that never match keep timestamps as written, offset included.
+                relation = (
+                    f"read_json('{path}', format='newline_delimited', "
+                    "timestampformat='%Y.never', dateformat='%Y.never')"
+                )
             else:
                 relation = f"read_csv('{path}', header=true, all_varchar=true, encoding='utf-8')"
         else:
