@@ -395,3 +395,45 @@ def test_refunds_carry_their_lines_and_transactions(tmp_path: Path) -> None:
     assert [(t["kind"], float(t["amount"])) for t in refund["transactions"]] == [("refund", 34.5)]
     assert orders["91003"]["shipping_address"] is None  # no address: null, not a failed import
     assert orders["91001"]["shipping_lines"] == [{"price": "4.900000"}]
+
+
+def test_dlt_facebook_ads_rebuilds_child_tables_and_needs_the_account(tmp_path: Path) -> None:
+    folder = OWN / "dlt_facebook_ads"
+    with pytest.raises(ConnectorError, match=r"account_id=.*currency="):
+        import_connector("dlt", "facebook_ads", folder, tmp_path)
+    [imported] = import_connector(
+        "dlt", "facebook_ads", folder, tmp_path, options={"account_id": "act_55", "currency": "EUR"}
+    )
+    insights = pd.read_csv(folder / "facebook_insights.csv", dtype=str)
+    actions = pd.read_csv(folder / "facebook_insights__actions.csv", dtype=str)
+    out = written(imported.path)
+    assert as_number(out["spend"]).sum() == pytest.approx(as_number(insights["spend"]).sum())
+    assert set(out["account_currency"]) == {"EUR"}
+    nested = sum(float(item["value"]) for items in out["actions"] for item in items)
+    assert nested == pytest.approx(as_number(actions["value"]).sum())
+
+
+def test_dlt_shopify_child_tables_nest_back_into_orders(tmp_path: Path) -> None:
+    folder = OWN / "dlt_shopify"
+    database = tmp_path / "shopify_pipeline.duckdb"  # dlt's default destination
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema shopify_data")
+        for path in folder.glob("*.csv"):
+            connection.execute(
+                f"create table shopify_data.{path.stem} as select * from read_csv('{path}')"
+            )
+    [imported] = import_connector("dlt", "shopify", database, tmp_path, schema="shopify_data")
+    orders = {o["id"]: o for o in map(json.loads, imported.path.read_text().splitlines())}
+    assert sorted(orders) == ["94001", "94002"]
+    first = orders["94001"]
+    assert [line["id"] for line in first["line_items"]] == ["84001", "84002"]
+    assert [t["price"] for line in first["line_items"] for t in line["tax_lines"]] == [
+        "5.000000",
+        "4.170000",
+    ]
+    [refund] = first["refunds"]
+    assert refund["refund_line_items"] == [
+        {"line_item_id": "84002", "quantity": "1", "subtotal": "25.000000"}
+    ]
+    assert refund["transactions"][0]["kind"] == "refund"
+    assert orders["94002"]["shipping_address"] is None

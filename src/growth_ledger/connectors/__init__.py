@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from growth_ledger import contract
-from growth_ledger.connectors import airbyte, fivetran
+from growth_ledger.connectors import airbyte, dlt, fivetran
 from growth_ledger.connectors.mapping import Mapping
 from growth_ledger.connectors.tables import ConnectorError, ConnectorTables, write_entity
 
@@ -25,6 +25,7 @@ Adapter = Callable[[ConnectorTables, dict[str, str]], list[Mapping]]
 ADAPTERS: dict[str, dict[str, Adapter]] = {
     "fivetran": fivetran.ADAPTERS,
     "airbyte": airbyte.ADAPTERS,
+    "dlt": dlt.ADAPTERS,
 }
 
 __all__ = ["ADAPTERS", "ConnectorError", "ImportedFile", "import_connector"]

@@ -10,7 +10,7 @@ unit prices (unit price = original total / quantity).
 
 from __future__ import annotations
 
-from growth_ledger.connectors.mapping import Mapping, number, text
+from growth_ledger.connectors.mapping import Mapping, number, text, whole
 from growth_ledger.connectors.tables import ConnectorTables
 
 
@@ -68,7 +68,7 @@ def _rest_lines() -> str:
         select
             {text("order_id")} as order_id, {text("id")} as line_id,
             {text("sku")} as sku, {text("product_id")} as product_id, {text("title")} as title,
-            cast({number("quantity")} as bigint) as quantity,
+            {whole(number("quantity"), "line quantity")} as quantity,
             {number("price")} as price,
             coalesce({number("total_discount")}, 0) as total_discount
         from order_line"""
@@ -79,7 +79,7 @@ def _gql_lines() -> str:
         select
             {text("order_id")} as order_id, {text("id")} as line_id,
             {text("sku")} as sku, {text("product_id")} as product_id, {text("title")} as title,
-            cast({number("quantity")} as bigint) as quantity,
+            {whole(number("quantity"), "line quantity")} as quantity,
             {number("original_total_set_shop_amount")} / nullif({number("quantity")}, 0) as price,
             coalesce({number("total_discount_set_shop_amount")}, 0) as total_discount
         from gql_order_line"""
@@ -132,7 +132,7 @@ def shopify(tables: ConnectorTables, options: dict[str, str]) -> list[Mapping]:
         "order_line_refund",
         f"""select {text("refund_id")} as refund_id,
                 list({{'line_item_id': {text("order_line_id")},
-                       'quantity': cast({number("quantity")} as varchar),
+                       'quantity': cast({whole(number("quantity"), "refund quantity")} as varchar),
                        'subtotal': cast({number("subtotal")} as varchar)}}) as items
             from order_line_refund group by all""",
         "select null::varchar as refund_id, [] as items where false",
