@@ -7,6 +7,7 @@ pandas from those files, independently of the adapters' SQL.
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -437,3 +438,22 @@ def test_dlt_shopify_child_tables_nest_back_into_orders(tmp_path: Path) -> None:
     ]
     assert refund["transactions"][0]["kind"] == "refund"
     assert orders["94002"]["shipping_address"] is None
+
+
+def test_two_accounts_imported_at_once_keep_both_files(tmp_path: Path) -> None:
+    moment = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+    paths = [
+        import_connector(
+            "fivetran",
+            "google_ads",
+            OWN / "fivetran_google_ads",
+            tmp_path,
+            table_pattern="{table}_data",
+            extracted_at=moment,
+        )[0].path
+        for _ in range(2)
+    ]
+    assert [path.name for path in paths] == [
+        "ad_stats_20260303T060000Z.csv",
+        "ad_stats_20260303T060001Z.csv",
+    ]

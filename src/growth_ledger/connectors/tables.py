@@ -10,7 +10,7 @@ plain SQL over the connector's own table names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -128,10 +128,12 @@ def write_entity(
     missing = [column.name for column in entity.columns if column.name not in produced]
     if missing:
         raise ConnectorError(f"adapter for {entity.folder} does not produce {missing}")
-    stamp = (extracted_at or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     folder = landing / entity.source / entity.entity
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{entity.entity}_{stamp}.{entity.fmt}"
+    moment = (extracted_at or datetime.now(UTC)).replace(microsecond=0)
+    # Two imports in one second (two accounts) must not overwrite each other.
+    while (target := folder / f"{entity.entity}_{moment:%Y%m%dT%H%M%SZ}.{entity.fmt}").exists():
+        moment += timedelta(seconds=1)
     selected = ", ".join(f'"{column.name}"' for column in entity.columns)
     fmt = "(format csv, header true)" if entity.fmt == "csv" else "(format json)"
     connection.execute(f"copy (select {selected} from {query}) to '{target}' {fmt}")
