@@ -68,9 +68,10 @@ final as (
         line_subtotal,
         refunded_amount,
         refunded_amount - line_subtotal as order_level_refund,
-        {{ to_reporting_currency('line_subtotal', 'units_per_eur') }} as line_subtotal_eur,
-        {{ to_reporting_currency('refunded_amount', 'units_per_eur') }} as refunded_amount_eur,
-        {{ to_reporting_currency('refunded_amount - line_subtotal', 'units_per_eur') }} as order_level_refund_eur
+        cast({{ to_reporting_currency('line_subtotal', 'units_per_eur') }} as decimal(18, 4)) as line_subtotal_eur,
+        cast({{ to_reporting_currency('refunded_amount', 'units_per_eur') }} as decimal(18, 4)) as refunded_amount_eur,
+        cast({{ to_reporting_currency('(refunded_amount - line_subtotal)', 'units_per_eur') }} as decimal(18, 4))
+            as order_level_refund_eur
     from paid_back
 )
 
