@@ -524,13 +524,35 @@ def _cost_on(costs: dict[str, list[tuple[date, float]]], sku: str, day: date) ->
     return valid[-1] if valid else 0.0
 
 
+def _paid_back(refund: dict, line_subtotal: float) -> float:
+    """Money a refund paid back: its successful refund transactions (no status: settled),
+    or its line subtotals when the export has no transactions list."""
+    transactions = refund.get("transactions")
+    if transactions is None:
+        return line_subtotal
+    return sum(
+        to_number(transaction.get("amount")) or 0.0
+        for transaction in transactions
+        if str(transaction.get("kind")).lower() == "refund"
+        and str(transaction.get("status") or "success").lower() == "success"
+    )
+
+
 def orders_with_margin(landing: Path) -> pd.DataFrame:
     """One row per shop order (latest valid extract, as orders_latest) with its finance
     figures in EUR, per the documented rules: tax-exclusive net sales (EU/GB prices include
     VAT, the line's tax is removed; US prices exclude it), shipping (untaxed), refunds
-    excluding tax at the refund day's rate, COGS from the cost valid on the order date,
-    everything 0 for cancelled orders; and its last-click channel (the GA4 session of the
-    purchase, else the landing_site tags, else the 'direct' rule)."""
+    excluding tax at the order day's rate (refunds count against the order's date), COGS
+    from the cost valid on the order date, everything 0 for cancelled orders; and its
+    last-click channel (the GA4 session of the purchase, else the landing_site tags, else
+    the 'direct' rule).
+
+    Refunds are what was paid back: the successful refund transactions of each refund
+    (kind refund, status success or absent; the line subtotals when a refund has no
+    transactions list). The lines' part loses each line's tax share; the order-level rest
+    (shipping, adjustments) loses tax as the order booked its charge beyond the lines
+    (shipping / (total_price - lines charged)), or as the goods when nothing was charged
+    beyond the lines."""
     rates = fx_rates_daily(landing)
     latest = orders_latest(landing)
     wanted = {(row.order_id, row.extracted_at) for row in latest.itertuples()}
@@ -558,14 +580,21 @@ def orders_with_margin(landing: Path) -> pd.DataFrame:
         country = str((record.get("shipping_address") or {}).get("country_code") or "").upper()
         vat_inclusive = includes_tax.get(country, False)
         cancelled = record.get("cancelled_at") not in (None, "")
-        net_sales = refunds_eur = cogs_eur = 0.0
-        refund_lines: dict[str, list[tuple[float, float]]] = {}
+        net_sales = line_refunds = cogs_eur = lines_charged = 0.0
+        refund_lines: dict[str, list[float]] = {}
+        refunded_amount = order_level_refund = 0.0
+        refund_days: list[date] = []
         for refund in record.get("refunds") or []:
-            refund_day = pd.Timestamp(refund["created_at"]).tz_convert("Europe/Paris").date()
+            refund_days.append(pd.Timestamp(refund["created_at"]).tz_convert("Europe/Paris").date())
+            line_subtotal = 0.0
             for line in refund.get("refund_line_items") or []:
+                line_subtotal += money(line.get("subtotal"))
                 refund_lines.setdefault(str(line.get("line_item_id")), []).append(
-                    (money(line.get("subtotal")), rates[(refund_day, currency)])
+                    money(line.get("subtotal"))
                 )
+            paid = _paid_back(refund, line_subtotal)
+            refunded_amount += paid
+            order_level_refund += paid - line_subtotal
         for item in record["line_items"]:
             quantity = int(money(item.get("quantity")))
             line_price = money(item.get("price")) * quantity
@@ -575,16 +604,23 @@ def orders_with_margin(landing: Path) -> pd.DataFrame:
             charged = line_price - discount if vat_inclusive else line_net + tax
             share = line_net / charged if charged else 0.0
             net_sales += line_net
-            refunds_eur += sum(
-                subtotal * share / refund_rate
-                for subtotal, refund_rate in refund_lines.get(str(item["id"]), [])
+            lines_charged += charged
+            line_refunds += sum(
+                subtotal * share for subtotal in refund_lines.get(str(item["id"]), [])
             )
             cogs_eur += quantity * _cost_on(costs, str(item.get("sku")), order_day)
         shipping = sum(money(line.get("price")) for line in record.get("shipping_lines") or [])
+        charged_beyond_lines = money(record.get("total_price")) - lines_charged
+        if charged_beyond_lines >= 0.01:
+            order_level_share = min(max(shipping / charged_beyond_lines, 0.0), 1.0)
+        else:
+            order_level_share = net_sales / lines_charged if lines_charged > 0 else 1.0
+        order_level_refunds = order_level_refund * order_level_share
         channel = ga4_channels.get(str(record.get("name")))
         if channel is None:
             channel = rules.classify(*_landing_tags(record.get("landing_site")))
         factor = 0.0 if cancelled else 1.0
+        refunds_eur = (line_refunds + order_level_refunds) / rate
         net_revenue_eur = factor * ((net_sales + shipping) / rate - refunds_eur)
         rows.append(
             {
@@ -598,7 +634,11 @@ def orders_with_margin(landing: Path) -> pd.DataFrame:
                 "channel": channel,
                 "net_sales_eur": factor * net_sales / rate,
                 "shipping_revenue_eur": factor * shipping / rate,
+                "total_price": money(record.get("total_price")),
+                "refunded_amount": factor * refunded_amount,
+                "last_refund_date": max(refund_days) if refund_days else None,
                 "refunds_eur": factor * refunds_eur,
+                "order_level_refunds_eur": factor * order_level_refunds / rate,
                 "net_revenue_eur": net_revenue_eur,
                 "cogs_eur": factor * cogs_eur,
                 "gross_margin_eur": net_revenue_eur - factor * cogs_eur,

@@ -6,8 +6,9 @@ the configuration seeds), never from the project's SQL:
 - marketing spend: ad rows (latest extract per ad and day) in EUR at the day's ECB rate,
   per channel of the campaign (override seed, naming convention
   <MARKET>_<CHANNEL>_<FUNNEL>_..., or the platform's default channel);
-- web net revenue: tax-exclusive net sales + shipping - refunds (excluding tax, at the
-  refund day's rate) of every shop order (web and subscription renewals), 0 if cancelled;
+- web net revenue: tax-exclusive net sales + shipping - refunds (all that was paid back,
+  shipping included, excluding tax, at the order day's rate) of every shop order (web and
+  subscription renewals), 0 if cancelled;
   COGS from the product cost valid on the order date; per last-click channel: the GA4
   session of the purchase, else the landing_site tags, else the 'direct' rule;
 - store net revenue: POS net sales without the country's VAT, COGS from the POS, under

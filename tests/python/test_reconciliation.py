@@ -6,7 +6,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from raw_reference import ad_spend_by_platform_day, orders_latest
+from raw_reference import (
+    ad_spend_by_platform_day,
+    fx_rates_daily,
+    orders_latest,
+    orders_with_margin,
+)
 
 CENT = 0.005
 
@@ -77,6 +82,57 @@ def test_order_totals_per_day(
     )
     compare(expected, staged, ["order_date"], "total_price_eur")
     compare(expected, staged, ["order_date"], "orders")
+
+
+@pytest.fixture(scope="module")
+def raw_orders_with_margin(demo_landing: Path) -> pd.DataFrame:
+    return orders_with_margin(demo_landing)
+
+
+def test_refunds_per_order_cover_shipping_and_foreign_currencies(
+    warehouse: duckdb.DuckDBPyConnection,
+    raw_orders_with_margin: pd.DataFrame,
+    demo_landing: Path,
+) -> None:
+    """Every order's refunds and net revenue (EUR) equal the raw files' to the cent: what
+    was paid back (shipping and order adjustments too), at the order day's rate; a fully
+    refunded order nets to 0. The data must hold the cases that tell the rules apart."""
+    raw = raw_orders_with_margin
+    mart = warehouse.sql(
+        "select order_id, cast(net_revenue_eur as double) as net_revenue_eur, "
+        "cast(refunds_eur as double) as refunds_eur, "
+        "cast(order_level_refunds_eur as double) as order_level_refunds_eur "
+        "from marts.fct_orders"
+    ).df()
+    for value in ("refunds_eur", "order_level_refunds_eur", "net_revenue_eur"):
+        compare(raw[["order_id", value]], mart[["order_id", value]], ["order_id"], value)
+
+    # Shipping refunds: paid back beyond the lines, in EUR and in foreign currencies.
+    beyond_lines = raw[raw["order_level_refunds_eur"] >= CENT]
+    assert {"EUR", "GBP", "USD"} <= set(beyond_lines["currency"]), "no refunded shipping"
+
+    refunded = raw[~raw["is_cancelled"] & (raw["refunded_amount"] > 0)]
+    full = refunded[(refunded["refunded_amount"] - refunded["total_price"]).abs() < CENT]
+    assert len(full) > 0 and {"GBP", "USD"} <= set(full["currency"])
+    warehouse_full = mart[mart["order_id"].isin(full["order_id"])]
+    assert len(warehouse_full) == len(full)
+    left = warehouse_full[warehouse_full["net_revenue_eur"].abs() >= CENT]
+    assert left.empty, f"{len(left)} fully refunded orders keep net revenue:\n{left.head(10)}"
+
+    # The refund day's rate would leave cents on some fully refunded foreign orders, so
+    # the comparison above tells the two FX rules apart.
+    rates = fx_rates_daily(demo_landing)
+    foreign = full[full["currency"] != "EUR"]
+    cents_at_refund_rate = [
+        abs(
+            row.refunds_eur
+            - row.refunds_eur
+            * rates[(row.order_date, row.currency)]
+            / rates[(row.last_refund_date, row.currency)]
+        )
+        for row in foreign.itertuples()
+    ]
+    assert max(cents_at_refund_rate) >= CENT
 
 
 def test_every_raw_row_is_staged_or_quarantined(

@@ -31,8 +31,7 @@ refund_lines as (
         order_line_id,
         refunded_at,
         quantity,
-        subtotal,
-        subtotal_eur
+        subtotal
     from {{ ref('stg_shop__refund_lines') }}
 ),
 
@@ -57,7 +56,6 @@ refunds_per_line as (
         order_line_id,
         cast(sum(quantity) as integer) as refunded_quantity,
         cast(sum(subtotal) as decimal(18, 2)) as refund_subtotal,
-        sum(subtotal_eur) as refund_subtotal_eur,
         max(refunded_at) as last_refunded_at
     from refund_lines
     group by 1
@@ -108,7 +106,6 @@ with_refunds as (
         with_cost.*,
         coalesce(refunds_per_line.refunded_quantity, 0) as refunded_quantity,
         coalesce(refunds_per_line.refund_subtotal, 0) as refund_subtotal,
-        coalesce(refunds_per_line.refund_subtotal_eur, 0) as refund_subtotal_eur,
         refunds_per_line.last_refunded_at,
         -- Share of a tax-inclusive amount of this line that is not tax; 1 when
         -- nothing was charged (a fully discounted line has no tax to remove).
@@ -137,9 +134,6 @@ order_currency_amounts as (
             as discounts,
         cast(case when is_cancelled then 0 else refund_subtotal * refund_excl_tax_share end as decimal(18, 4))
             as refunds,
-        cast(
-            case when is_cancelled then 0 else refund_subtotal_eur * refund_excl_tax_share end as decimal(18, 4)
-        ) as refunds_eur,
         -- Refunded goods are not restocked, so COGS is never reduced by a
         -- refund (and never negative).
         cast(
@@ -156,6 +150,9 @@ eur_amounts as (
         *,
         cast({{ to_reporting_currency('net_sales', 'units_per_eur') }} as decimal(18, 4)) as net_sales_eur,
         cast({{ to_reporting_currency('discounts', 'units_per_eur') }} as decimal(18, 4)) as discounts_eur,
+        -- Refunds count against the order's date, so the order date's rate: a
+        -- fully refunded line nets to 0 in EUR as in order currency.
+        cast({{ to_reporting_currency('refunds', 'units_per_eur') }} as decimal(18, 4)) as refunds_eur,
         cast(cogs_eur * units_per_eur as decimal(18, 4)) as cogs
     from order_currency_amounts
 ),
@@ -179,6 +176,7 @@ final as (
         total_discount,
         cast(tax_amount as decimal(18, 2)) as tax_amount,
         refund_subtotal,
+        cast(line_charged_incl_tax as decimal(18, 2)) as charged_incl_tax,
         net_sales + discounts as gross_sales,
         discounts,
         net_sales,

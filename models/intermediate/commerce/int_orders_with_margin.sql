@@ -1,6 +1,6 @@
-{#- Finance figures of every order (line sums, shipping, fulfilment, payment
-    fees), its last-click channel and its customer. The formulas are
-    documented in _commerce__models.yml. -#}
+{#- Finance figures of every order (line sums, shipping, order-level refunds,
+    fulfilment, payment fees), its last-click channel and its customer. The
+    formulas are documented in _commerce__models.yml. -#}
 with
 
 orders as (
@@ -39,7 +39,7 @@ order_lines as (
         quantity,
         refunded_quantity,
         has_missing_cost,
-        last_refunded_at,
+        charged_incl_tax,
         gross_sales,
         discounts,
         net_sales,
@@ -51,6 +51,15 @@ order_lines as (
         refunds_eur,
         cogs_eur
     from {{ ref('int_order_lines_with_margin') }}
+),
+
+refunds as (
+    select
+        order_id,
+        refunded_at,
+        refunded_amount,
+        order_level_refund
+    from {{ ref('stg_shop__refunds') }}
 ),
 
 traffic_sources as (
@@ -132,7 +141,7 @@ line_totals as (
         cast(sum(quantity) as integer) as units,
         cast(sum(refunded_quantity) as integer) as refunded_units,
         max(case when has_missing_cost then 1 else 0 end) = 1 as has_missing_cost,
-        max(last_refunded_at) as last_refunded_at,
+        cast(sum(charged_incl_tax) as decimal(18, 2)) as charged_incl_tax,
         cast(sum(gross_sales) as decimal(18, 4)) as gross_sales,
         cast(sum(discounts) as decimal(18, 4)) as discounts,
         cast(sum(net_sales) as decimal(18, 4)) as net_sales,
@@ -144,6 +153,18 @@ line_totals as (
         cast(sum(refunds_eur) as decimal(18, 4)) as refunds_eur,
         cast(sum(cogs_eur) as decimal(18, 4)) as cogs_eur
     from order_lines
+    group by 1
+),
+
+-- What was paid back beyond the refunded lines' subtotals (tax included, as
+-- charged): shipping and order-level adjustments.
+refund_totals as (
+    select
+        order_id,
+        max(refunded_at) as last_refunded_at,
+        cast(sum(refunded_amount) as decimal(18, 2)) as refunded_amount,
+        cast(sum(order_level_refund) as decimal(18, 2)) as order_level_refund_charged
+    from refunds
     group by 1
 ),
 
@@ -233,32 +254,78 @@ eur_amounts as (
 with_lines as (
     select
         eur_amounts.*,
+        coalesce(line_totals.charged_incl_tax, 0) as lines_charged_incl_tax,
+        coalesce(refund_totals.order_level_refund_charged, 0) as order_level_refund_charged,
+        cast(
+            case when eur_amounts.is_cancelled then 0 else coalesce(refund_totals.refunded_amount, 0) end
+            as decimal(18, 2)
+        ) as refunded_amount,
         coalesce(line_totals.line_count, 0) as line_count,
         coalesce(line_totals.units, 0) as units,
         coalesce(line_totals.refunded_units, 0) as refunded_units,
         coalesce(line_totals.has_missing_cost, false) as has_missing_cost,
-        line_totals.last_refunded_at,
+        refund_totals.last_refunded_at,
         coalesce(line_totals.gross_sales, 0) as gross_sales,
         coalesce(line_totals.discounts, 0) as discounts,
         coalesce(line_totals.net_sales, 0) as net_sales,
-        coalesce(line_totals.refunds, 0) as refunds,
+        coalesce(line_totals.refunds, 0) as line_refunds,
         coalesce(line_totals.cogs, 0) as cogs,
         coalesce(line_totals.gross_sales_eur, 0) as gross_sales_eur,
         coalesce(line_totals.discounts_eur, 0) as discounts_eur,
         coalesce(line_totals.net_sales_eur, 0) as net_sales_eur,
-        coalesce(line_totals.refunds_eur, 0) as refunds_eur,
+        coalesce(line_totals.refunds_eur, 0) as line_refunds_eur,
         coalesce(line_totals.cogs_eur, 0) as cogs_eur
     from eur_amounts
     left join line_totals
         on eur_amounts.order_id = line_totals.order_id
+    left join refund_totals
+        on eur_amounts.order_id = refund_totals.order_id
+),
+
+-- The order-level refund loses its tax the way the order booked what it
+-- charged beyond its lines: that amount (total_price minus the lines as
+-- charged, i.e. shipping with any tax on it) became shipping_revenue. With
+-- nothing charged beyond the lines, an adjustment is taxed like the goods.
+order_level_tax as (
+    select
+        *,
+        case
+            when total_price - lines_charged_incl_tax >= 0.01
+                then least(greatest(shipping_price / (total_price - lines_charged_incl_tax), 0), 1)
+            when lines_charged_incl_tax > 0 then net_sales / lines_charged_incl_tax
+            else 1.0
+        end as order_level_excl_tax_share
+    from with_lines
+),
+
+order_level_refunds as (
+    select
+        *,
+        cast(
+            case when is_cancelled then 0 else order_level_refund_charged * order_level_excl_tax_share end
+            as decimal(18, 4)
+        ) as order_level_refunds
+    from order_level_tax
+),
+
+-- Refunds count against the order's date: EUR at the order date's rate.
+all_refunds as (
+    select
+        *,
+        cast({{ to_reporting_currency('order_level_refunds', 'units_per_eur') }} as decimal(18, 4))
+            as order_level_refunds_eur,
+        cast(line_refunds + order_level_refunds as decimal(18, 4)) as refunds
+    from order_level_refunds
 ),
 
 margins as (
     select
         *,
+        cast(line_refunds_eur + order_level_refunds_eur as decimal(18, 4)) as refunds_eur,
         cast(net_sales + shipping_revenue - refunds as decimal(18, 4)) as net_revenue,
-        cast(net_sales_eur + shipping_revenue_eur - refunds_eur as decimal(18, 4)) as net_revenue_eur
-    from with_lines
+        cast(net_sales_eur + shipping_revenue_eur - line_refunds_eur - order_level_refunds_eur as decimal(18, 4))
+            as net_revenue_eur
+    from all_refunds
 ),
 
 -- New vs returning: the customer's first order that was not cancelled.
@@ -310,6 +377,8 @@ final as (
         discounts,
         net_sales,
         shipping_revenue,
+        refunded_amount,
+        order_level_refunds,
         refunds,
         net_revenue,
         cogs,
@@ -322,6 +391,7 @@ final as (
         discounts_eur,
         net_sales_eur,
         shipping_revenue_eur,
+        order_level_refunds_eur,
         refunds_eur,
         net_revenue_eur,
         cogs_eur,

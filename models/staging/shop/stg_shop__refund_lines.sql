@@ -1,4 +1,6 @@
-{#- Refunds are converted at the FX rate of the refund date. -#}
+{#- Refunds count against the order's date (order-date view of revenue), so
+    they are converted at the order date's FX rate: a fully refunded order
+    nets to 0 in EUR too. -#}
 with
 
 orders as (
@@ -6,24 +8,19 @@ orders as (
     where quarantine_reason is null
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
-),
-
 refunds as (
     select
         orders.order_id,
         orders.currency,
+        orders.units_per_eur,
         refund.id as refund_id,
         timezone('UTC', {{ try_cast('refund.created_at', 'timestamptz') }}) as refunded_at,
-        refund.refund_line_items,
-        refund.transactions
+        refund.refund_line_items
     from orders,
         unnest(from_json(
             orders.refunds,
             '[{"id": "VARCHAR", "created_at": "VARCHAR",
-               "refund_line_items": [{"line_item_id": "VARCHAR", "quantity": "VARCHAR", "subtotal": "VARCHAR"}],
-               "transactions": [{"amount": "VARCHAR", "kind": "VARCHAR"}]}]'
+               "refund_line_items": [{"line_item_id": "VARCHAR", "quantity": "VARCHAR", "subtotal": "VARCHAR"}]}]'
         )) as order_refunds (refund)
 ),
 
@@ -32,6 +29,7 @@ refund_lines as (
         refunds.refund_id,
         refunds.order_id,
         refunds.currency,
+        refunds.units_per_eur,
         refunds.refunded_at,
         refund_line.line_item_id as order_line_id,
         {{ try_cast('refund_line.quantity', 'integer') }} as quantity,
@@ -52,13 +50,9 @@ final as (
         refund_lines.quantity,
         refund_lines.currency,
         refund_lines.subtotal,
-        {{ to_reporting_currency('refund_lines.subtotal', 'fx_rates.units_per_eur') }} as subtotal_eur
+        refund_lines.units_per_eur,
+        {{ to_reporting_currency('refund_lines.subtotal', 'refund_lines.units_per_eur') }} as subtotal_eur
     from refund_lines
-    left join fx_rates
-        on
-            cast(timezone('{{ var("reporting_timezone") }}', cast(refund_lines.refunded_at as timestamptz)) as date)
-            = fx_rates.rate_date
-            and refund_lines.currency = fx_rates.currency
 )
 
 select * from final

@@ -1,4 +1,4 @@
-{#- Order net sales, refunds and COGS are the sums of their lines, and the
+{#- Order net sales, line refunds and COGS are the sums of their lines, and the
     margins follow their formulas, in EUR (4-decimal money, exact). -#}
 with
 
@@ -7,6 +7,7 @@ orders as (
         order_id,
         net_sales_eur,
         refunds_eur,
+        order_level_refunds_eur,
         cogs_eur,
         shipping_revenue_eur,
         net_revenue_eur,
@@ -33,7 +34,7 @@ left join lines
     on orders.order_id = lines.order_id
 where
     orders.net_sales_eur != coalesce(lines.net_sales_eur, 0)
-    or orders.refunds_eur != coalesce(lines.refunds_eur, 0)
+    or orders.refunds_eur - orders.order_level_refunds_eur != coalesce(lines.refunds_eur, 0)
     or orders.cogs_eur != coalesce(lines.cogs_eur, 0)
     or orders.net_revenue_eur != orders.net_sales_eur + orders.shipping_revenue_eur - orders.refunds_eur
     or orders.gross_margin_eur != orders.net_revenue_eur - orders.cogs_eur

@@ -1,0 +1,78 @@
+{#- One row per refund. What was paid back is the refund's successful refund
+    transactions; the part beyond its line subtotals is the order-level refund
+    (shipping, adjustments). EUR at the order date's rate: refunds count
+    against the order's date. -#}
+with
+
+orders as (
+    select * from {{ ref('base_shop__orders') }}
+    where quarantine_reason is null
+),
+
+refunds as (
+    select
+        orders.order_id,
+        orders.currency,
+        orders.units_per_eur,
+        refund.id as refund_id,
+        timezone('UTC', {{ try_cast('refund.created_at', 'timestamptz') }}) as refunded_at,
+        refund.refund_line_items,
+        refund.transactions
+    from orders,
+        unnest(from_json(
+            orders.refunds,
+            '[{"id": "VARCHAR", "created_at": "VARCHAR",
+               "refund_line_items": [{"subtotal": "VARCHAR"}],
+               "transactions": [{"amount": "VARCHAR", "kind": "VARCHAR", "status": "VARCHAR"}]}]'
+        )) as order_refunds (refund)
+),
+
+amounts as (
+    select
+        *,
+        cast(coalesce(
+            list_sum([{{ try_cast('refund_line.subtotal', 'decimal(18, 2)') }} for refund_line in refund_line_items]),
+            0
+        ) as decimal(18, 2)) as line_subtotal,
+        -- Only money that left: refund transactions that did not fail (exports
+        -- without a status field are settled refunds).
+        cast(coalesce(
+            list_sum([
+                {{ try_cast('refund_transaction.amount', 'decimal(18, 2)') }}
+                for refund_transaction in transactions
+                if lower(refund_transaction.kind) = 'refund'
+                and coalesce(lower(refund_transaction.status), 'success') = 'success'
+            ]),
+            0
+        ) as decimal(18, 2)) as transaction_amount
+    from refunds
+),
+
+paid_back as (
+    select
+        *,
+        -- An export without transactions only knows the lines it refunded.
+        case when transactions is null then line_subtotal else transaction_amount end as refunded_amount
+    from amounts
+),
+
+final as (
+    select
+        refund_id,
+        order_id,
+        refunded_at,
+        cast(timezone('{{ var("reporting_timezone") }}', cast(refunded_at as timestamptz)) as date) as refund_date,
+        currency,
+        units_per_eur,
+        transactions is not null as has_transactions,
+        line_subtotal,
+        refunded_amount,
+        refunded_amount - line_subtotal as order_level_refund,
+        cast({{ to_reporting_currency('line_subtotal', 'units_per_eur') }} as decimal(18, 4)) as line_subtotal_eur,
+        cast({{ to_reporting_currency('refunded_amount', 'units_per_eur') }} as decimal(18, 4)) as refunded_amount_eur,
+        cast({{ to_reporting_currency('(refunded_amount - line_subtotal)', 'units_per_eur') }} as decimal(18, 4))
+            as order_level_refund_eur
+    from paid_back
+)
+
+select * from final
