@@ -3,6 +3,7 @@ plain `dbt build` and `mf query` never errors and always sees a complete,
 reconciled warehouse; a failed build leaves the old warehouse as it was; a
 client writing into the published file is refused."""
 
+import ctypes
 import hashlib
 import json
 import os
@@ -10,7 +11,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -324,53 +324,55 @@ SCRATCH = textwrap.dedent(
 
     con = duckdb.connect(sys.argv[2])
     con.execute(f"attach '{sys.argv[1]}' as growth_ledger (read_only)")
-    con.execute("create table my_notes as select count(*) as n from growth_ledger.marts.dim_date")
+    con.execute(
+        "create table my_notes as "
+        "select count(*) as n from growth_ledger.marts.mart_source_reconciliation"
+    )
     print(con.execute("select n from my_notes").fetchone()[0])
     con.close()
     """
 )
 
 
-def test_writes_to_the_published_file_are_refused(published, tmp_path_factory):
+def _as_ordinary_user() -> None:
+    """In the child, before exec: drop the superuser's permission to ignore file modes.
+
+    Root (as in CI containers) bypasses file modes; BI tools run as ordinary users.
+    Dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding set makes the
+    exec'd process obey modes as an ordinary user would.
+    """
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_writes_to_the_published_file_are_refused(published, tmp_path: Path):
     _, db_path = published
     assert stat.S_IMODE(db_path.stat().st_mode) == PUBLISHED_MODE
     before = _digest(db_path)
-    # The superuser ignores file modes: write as an ordinary user, as BI tools run.
-    as_user: dict = {}
-    target = db_path
-    folder = db_path.parent
-    if os.geteuid() == 0:
-        as_user = {"user": "nobody", "group": "nogroup"}
-        folder = Path(tempfile.mkdtemp(prefix="growth-ledger-publish-"))
-        folder.chmod(0o777)
-        target = folder / db_path.name
-        shutil.copy2(db_path, target)  # keeps the published mode
-    try:
-        written = subprocess.run(
-            [sys.executable, "-c", WRITER, str(target)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "HOME": str(folder)},
-            **as_user,
-        )
-        assert "REFUSED" in written.stdout, written.stdout + written.stderr
-        assert "Permission denied" in written.stdout, written.stdout
-        # The documented way to write: a scratch database attaching the warehouse read-only.
-        scratch = subprocess.run(
-            [sys.executable, "-c", SCRATCH, str(target), str(folder / "scratch.duckdb")],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "HOME": str(folder)},
-            **as_user,
-        )
-        assert scratch.returncode == 0, scratch.stderr
-        assert int(scratch.stdout.strip()) == _counts(db_path, ["dim_date"])[0] > 0
-        assert _digest(target) == before
-    finally:
-        if folder != db_path.parent:
-            shutil.rmtree(folder)
+    written = subprocess.run(
+        [sys.executable, "-c", WRITER, str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_as_ordinary_user,
+    )
+    assert "REFUSED" in written.stdout, written.stdout + written.stderr
+    assert "Permission denied" in written.stdout, written.stdout
+    assert _digest(db_path) == before
+    # The documented way to write: a scratch database attaching the warehouse read-only.
+    scratch = subprocess.run(
+        [sys.executable, "-c", SCRATCH, str(db_path), str(tmp_path / "scratch.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_as_ordinary_user,
+    )
+    assert scratch.returncode == 0, scratch.stderr
+    assert int(scratch.stdout.strip()) == _counts(db_path, ["mart_source_reconciliation"])[0] > 0
     assert _digest(db_path) == before
 
 
