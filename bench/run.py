@@ -291,7 +291,7 @@ def run(scale: str, work: Path, seed: int) -> dict:
         "--log-path",
         str(work / "logs"),
     ]
-    spill = db.with_name(db.name + ".tmp")
+    spill = db.with_name(db.name + ".build.tmp")  # profiles.yml: beside the build file
     logs = work / "bench_logs"
     logs.mkdir(exist_ok=True)
 

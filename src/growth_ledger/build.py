@@ -1,17 +1,16 @@
 """Run dbt on a landing folder into a DuckDB file, and publish it safely.
 
-`build()` checks the landing folder first (growth_ledger.landing), then builds
-into a new file next to the target (a copy of the current warehouse, so
-incremental models keep their state) and swaps it onto the target with one
-atomic `os.replace`. A BI tool reading the warehouse (DuckDB `read_only=True`)
-is never blocked and never sees a half-built file: a reader that has the old
-file open keeps its consistent snapshot, a new connection opens the new,
-complete file. On failure the new file is removed and the old warehouse stays.
+`build()` checks the landing folder first (growth_ledger.landing), then runs
+`dbt build` exactly as a user would: dbt works on its own build file
+`<db>.build` and, at the end of a run in which no node failed, publishes a
+complete read-only copy onto `<db>` with one atomic `os.replace`
+(growth_ledger.publish, the on-run-end hook in macros/publish.sql). A BI tool
+reading the warehouse (DuckDB `read_only=True`) is never blocked and never sees
+a half-built file; on failure the published warehouse stays as it was.
 """
 
 import fcntl
 import os
-import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -118,31 +117,6 @@ def preflight(landing: Path) -> None:
         )
 
 
-def _sidecars(path: Path) -> list[Path]:
-    """DuckDB's companions of a database file: write-ahead log and spill folder."""
-    return [path.with_name(path.name + ".wal"), path.with_name(path.name + ".tmp")]
-
-
-def _remove(path: Path) -> None:
-    for leftover in [path, *_sidecars(path)]:
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            with suppress(FileNotFoundError):
-                leftover.unlink()
-
-
-def _checkpoint(path: Path) -> None:
-    """Fold any write-ahead log into the file, so the file alone is complete."""
-    import duckdb
-
-    connection = duckdb.connect(str(path))
-    try:
-        connection.execute("checkpoint")
-    finally:
-        connection.close()
-
-
 def build(landing: Path, db_path: Path, extra_args: Sequence[str] = ()) -> BuildResult:
     """`dbt build` (seeds, models, tests) of the landing folder, published atomically to db_path."""
     if not landing.is_dir():
@@ -156,7 +130,7 @@ def build(landing: Path, db_path: Path, extra_args: Sequence[str] = ()) -> Build
 
 @contextmanager
 def _exclusive(target: Path) -> Iterator[None]:
-    """One build per target at a time (a second one would overwrite the first's new file)."""
+    """One build per target at a time (a second one would find the build file locked)."""
     lock_path = target.with_name(f".{target.name}.lock")
     with lock_path.open("w") as lock:
         try:
@@ -174,25 +148,6 @@ def _exclusive(target: Path) -> Iterator[None]:
 def _build_and_publish(
     landing: Path, target: Path, extra_args: Sequence[str], db_path: Path
 ) -> BuildResult:
-    # Same folder as the target: os.replace is atomic only within one file system. A
-    # fixed name keeps dbt's partial parsing (the profile, with this path, is unchanged).
-    building = target.with_name(f".{target.name}.building")
-    _remove(building)  # left by a killed build
-    try:
-        if target.exists():
-            shutil.copy2(target, building)
-            wal = target.with_name(target.name + ".wal")
-            if wal.exists():
-                shutil.copy2(wal, building.with_name(building.name + ".wal"))
-        result = run_dbt(["build", *extra_args], landing, building)
-        _checkpoint(building)
-        # A log left by the old file would be replayed onto the new one.
-        with suppress(FileNotFoundError):
-            target.with_name(target.name + ".wal").unlink()
-        os.replace(building, target)
-    except BaseException:
-        _remove(building)
-        raise
-    for leftover in _sidecars(building):
-        _remove(leftover)
+    # The same path as plain `dbt build`: the profile's build file and publish hook.
+    result = run_dbt(["build", *extra_args], landing, target)
     return BuildResult(db_path=db_path, failures=result.failures)

@@ -81,7 +81,7 @@ def test_data_docs_are_written(demo_checks):
 
 def test_checks_fail_on_a_broken_warehouse(demo_warehouse: Path, tmp_path: Path):
     broken = tmp_path / "broken.duckdb"
-    shutil.copy(demo_warehouse, broken)
+    shutil.copyfile(demo_warehouse, broken)  # not copy: the published file is read-only
     connection = duckdb.connect(str(broken))
     connection.execute(
         "update marts.mart_source_reconciliation set staged_rows = staged_rows + 1, "
