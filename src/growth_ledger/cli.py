@@ -248,3 +248,7 @@ def demo(db: BuildDbOption = None) -> None:
     # reported here and on the data-quality page rather than stopping the demo.
     run_checks(db, landing)
     report(db=db, out=None, pdf=True)
+
+
+if __name__ == "__main__":
+    app()
