@@ -140,8 +140,12 @@ class StepProgress:
             with self._lock:
                 running = [step for step in self._steps.values() if not step.finished]
                 messages = [
-                    f"{step.description}: {self._elapsed(step)}, {step.lines} lines"
-                    + (f"; last: {step.last[:LAST_LINE_WIDTH]}" if step.last else "")
+                    f"{step.description}: {self._elapsed(step)}"
+                    + (
+                        f", {step.lines} lines; last: {step.last[:LAST_LINE_WIDTH]}"
+                        if step.lines
+                        else ""
+                    )
                     for step in running
                 ]
             for message in messages:

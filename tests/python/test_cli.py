@@ -273,7 +273,7 @@ def test_no_freshness_prints_no_freshness_table_and_progress_moves(built_project
     step = [line for line in result.stderr.splitlines() if line.startswith("Great Expectations")]
     assert step[0].endswith(": started")
     assert re.search(r": done in \d+s$", step[-1])
-    beats = [int(m[1]) for line in step if (m := re.search(r": (\d+)s, \d+ lines", line))]
+    beats = [int(m[1]) for line in step if (m := re.search(r": (\d+)s(, \d+ lines|$)", line))]
     if seconds > 4:
         assert len(beats) >= 2 and beats == sorted(beats) and beats[-1] > beats[0]
     # Short in a log: about one line per second, not one per output line.
@@ -357,3 +357,61 @@ def test_flag_help_matches_behaviour(project: Path) -> None:
     check_help = _help("check", project)
     assert "--freshness / --no-freshness" in check_help
     assert "<bool>" not in build_help + check_help
+
+
+def test_progress_on_a_terminal_shows_the_elapsed_time_moving() -> None:
+    import io
+
+    from rich.console import Console
+
+    from growth_ledger.progress import StepProgress
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    with StepProgress(console) as progress:
+        task = progress.add_task("evidence build")
+        progress.line(task, "first line of output")
+        time.sleep(2.5)
+        progress.update(task, completed=1)
+    drawn = screen.getvalue()
+    # The live line is redrawn while the step is silent: its clock reaches 0:00:02.
+    assert "0:00:00" in drawn and "0:00:02" in drawn
+    assert "first line of output" in drawn
+    assert ": started" not in drawn  # the plain log lines are for logs only
+
+
+def test_the_check_tables_fit_80_columns_with_every_suite_name_whole() -> None:
+    """Every real suite and source name, with large counts, printed at 80 columns."""
+    import io
+
+    from rich.console import Console
+
+    from growth_ledger.check import (
+        PASSED,
+        CheckSummary,
+        FreshnessOutcome,
+        SuiteOutcome,
+        load_expectations,
+        print_summary,
+    )
+
+    suites = load_expectations().all_suites()
+    summary = CheckSummary(
+        suites=[
+            SuiteOutcome(s.name, s.layer, s.target, PASSED, 40, 0, 123_456_789) for s in suites
+        ],
+        freshness=[
+            FreshnessOutcome(name, "warn", "2026-11-01 06:30", 12_345.6)
+            for name in _freshness_sources()
+        ],
+    )
+    screen = io.StringIO()
+    print_summary(summary, Console(file=screen, width=80))
+    lines = screen.getvalue().splitlines()
+    assert [line for line in lines if len(line) > 80] == []
+    for spec in suites:
+        label = spec.name.removeprefix(f"{spec.layer}__")
+        assert any(f"{label} " in line and "123.5M" in line for line in lines), label
+    for name in _freshness_sources():
+        assert any(line.strip().startswith(f"{name} ") for line in lines), name
+    assert lines[-1].startswith("WARN: ") or any(line.startswith("WARN: ") for line in lines)
