@@ -299,9 +299,12 @@ def source_freshness(landing: Path, as_of: datetime | None = None) -> list[Fresh
         scratch_db = Path(folder) / "freshness.duckdb"
         error_text = ""
         try:
-            # Quiet: the table below says it all; dbt's own lines would double it, wider than 80.
+            # No dbt lines on the console: the table below says it all (judged at the data's
+            # own end date, where dbt's lines judge at now), and they are wider than 80.
             run_dbt(
-                ["source", "freshness", "--quiet", "--output", str(output)], landing, scratch_db
+                ["source", "freshness", "--log-level", "none", "--output", str(output)],
+                landing,
+                scratch_db,
             )
         except BuildError as error:
             error_text = str(error)
