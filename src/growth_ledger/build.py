@@ -18,8 +18,8 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
+from growth_ledger import paths
 from growth_ledger.landing import check_landing, format_problems
-from growth_ledger.paths import DEMO_LANDING, PROJECT_DIR
 
 
 class BuildError(RuntimeError):
@@ -39,7 +39,7 @@ def project_environment(landing: Path, db_path: Path) -> Iterator[None]:
         "GROWTH_LEDGER_LANDING": str(landing.resolve()),
         "GROWTH_LEDGER_DB": str(db_path.resolve()),
     }
-    if landing.resolve() == DEMO_LANDING.resolve():
+    if paths.is_demo_landing(landing):
         # The demo data's own relative path, so its demo salt applies.
         settings["GROWTH_LEDGER_LANDING"] = "data/demo"
     saved = {key: os.environ.get(key) for key in settings}
@@ -57,12 +57,12 @@ def project_environment(landing: Path, db_path: Path) -> Iterator[None]:
 def run_dbt(args: Sequence[str], landing: Path, db_path: Path) -> BuildResult:
     """Run one dbt command from the project folder; raise BuildError on failure."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    cwd = Path.cwd()
+    cwd, project = Path.cwd(), paths.project_dir()
     with project_environment(landing, db_path):
-        os.chdir(PROJECT_DIR)
+        os.chdir(project)
         try:
             result = dbtRunner().invoke(
-                [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+                [*args, "--project-dir", str(project), "--profiles-dir", str(project)]
             )
         finally:
             os.chdir(cwd)

@@ -6,6 +6,15 @@ pandas dataframe asset: the DuckDB + SQLAlchemy route hits upstream GX
 IndexError bugs), runs `dbt source freshness`, prints a summary table and
 writes Data Docs to a folder.
 
+Freshness is judged against now, except for generated data (the demo, or
+`growth-ledger generate`): its `_truth/manifest.json` names the last day it
+covers, and it is judged as at the end of the day after (when the morning
+pulls of that day have landed), so the demo reads fresh on any later date and
+a source that stopped early still shows as stale.
+
+Verdict and exit code: PASS (0); WARN (2) when every suite passed but a source
+is not fresh; FAIL (1) when a suite failed or the landing pre-flight found errors.
+
 The GX context is ephemeral: suites, validation definitions and checkpoints
 are code (registered with add_or_update on every run, so re-runs are
 idempotent), there is no generated GX config to keep in step with the code,
@@ -22,20 +31,24 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from growth_ledger.build import BuildError, run_dbt
 from growth_ledger.landing import check_landing
-from growth_ledger.paths import PROJECT_DIR
+from growth_ledger.paths import project_dir
+from growth_ledger.progress import StepProgress
 
-DEFAULT_DOCS_DIR = PROJECT_DIR / "reports" / "static" / "data-docs"
-EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 DATA_SOURCE = "growth_ledger_frames"
+MANIFEST = Path("_truth") / "manifest.json"
+PERIOD_HOURS = {"minute": 1 / 60, "hour": 1, "day": 24}
 
 PASSED = "passed"
 FAILED = "failed"
@@ -55,12 +68,22 @@ class SuiteOutcome:
     detail: str = ""
 
 
+def default_docs_dir() -> Path:
+    """Data Docs go into the board pack's static folder, where the site links them."""
+    return project_dir() / "reports" / "static" / "data-docs"
+
+
+def expectations_dir() -> Path:
+    return project_dir() / "expectations"
+
+
 @dataclass(frozen=True)
 class FreshnessOutcome:
     source: str
     status: str  # pass, warn, error, runtime error
     max_loaded_at: str = ""
     age_hours: float | None = None
+    detail: str = ""
 
 
 @dataclass
@@ -71,6 +94,7 @@ class CheckSummary:
     landing_warnings: int = 0
     docs_index: Path | None = None
     seconds: float = 0.0
+    freshness_as_of: datetime | None = None  # None: judged against now
 
     @property
     def failed_suites(self) -> list[SuiteOutcome]:
@@ -85,9 +109,16 @@ class CheckSummary:
         return not self.failed_suites and not self.landing_errors
 
     @property
+    def verdict(self) -> str:
+        """FAIL: a suite failed or the landing breaks the contract; WARN: a source is stale."""
+        if not self.success:
+            return "FAIL"
+        return "WARN" if self.stale_sources else "PASS"
+
+    @property
     def exit_code(self) -> int:
-        """0 when every suite passed (not-built suites and stale sources are reported only)."""
-        return 0 if self.success else 1
+        """0 for PASS, 1 for FAIL, 2 for WARN (suites passed, sources not fresh)."""
+        return {"PASS": 0, "FAIL": 1, "WARN": 2}[self.verdict]
 
 
 def load_expectations() -> ModuleType:
@@ -97,8 +128,8 @@ def load_expectations() -> ModuleType:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(
         name,
-        EXPECTATIONS_DIR / "__init__.py",
-        submodule_search_locations=[str(EXPECTATIONS_DIR)],
+        expectations_dir() / "__init__.py",
+        submodule_search_locations=[str(expectations_dir())],
     )
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -135,14 +166,18 @@ def _reset_docs_dir(docs_dir: Path) -> None:
     docs_dir.mkdir(parents=True, exist_ok=True)
 
 
-def validate_suites(context, suites, sources) -> list[SuiteOutcome]:
+def validate_suites(
+    context, suites, sources, on_suite: Callable[[str], None] | None = None
+) -> list[SuiteOutcome]:
     """Register every suite with add_or_update and run one checkpoint per suite."""
     import great_expectations as gx
 
     expectations_module = load_expectations()
     data_source = context.data_sources.add_or_update_pandas(DATA_SOURCE)
     outcomes = []
-    for spec in suites:
+    for number, spec in enumerate(suites, start=1):
+        if on_suite:
+            on_suite(f"{number}/{len(suites)} {spec.name}")
         try:
             frame = spec.load(sources)
         except expectations_module.NOT_BUILT as missing:
@@ -214,8 +249,49 @@ def _describe_failure(item) -> str:
     return text
 
 
-def source_freshness(landing: Path) -> list[FreshnessOutcome]:
-    """`dbt source freshness` on the landing files; stale data is a status, not a crash."""
+def freshness_as_of(landing: Path) -> datetime | None:
+    """When generated data is judged: the end of the day after the last day its manifest
+    names (the morning pulls of that day have landed). None for other data: judged now."""
+    manifest = landing / MANIFEST
+    try:
+        end = json.loads(manifest.read_text(encoding="utf-8"))["date_range"]["end"]
+        last_day = datetime.strptime(str(end), "%Y-%m-%d").replace(tzinfo=UTC)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return last_day + timedelta(days=2)
+
+
+def _threshold_hours(criteria: dict, key: str) -> float | None:
+    rule = (criteria or {}).get(key) or {}
+    if rule.get("count") is None or rule.get("period") not in PERIOD_HOURS:
+        return None
+    return float(rule["count"]) * PERIOD_HOURS[rule["period"]]
+
+
+def _judge(item: dict, as_of: datetime | None) -> tuple[str, float | None]:
+    """dbt's status and age (hours), or both again as at `as_of` with dbt's own thresholds."""
+    age_s = item.get("max_loaded_at_time_ago_in_s")
+    if as_of is None or item.get("status") == "runtime error" or not item.get("max_loaded_at"):
+        return item["status"], None if age_s is None else age_s / 3600
+    loaded = datetime.fromisoformat(str(item["max_loaded_at"]))
+    if loaded.tzinfo is None:
+        loaded = loaded.replace(tzinfo=UTC)
+    # Extracts after the as-of moment (a backfill the next morning) are fresh, not negative.
+    age = max(0.0, (as_of - loaded).total_seconds() / 3600)
+    error_after = _threshold_hours(item.get("criteria"), "error_after")
+    warn_after = _threshold_hours(item.get("criteria"), "warn_after")
+    if error_after is not None and age > error_after:
+        return "error", age
+    if warn_after is not None and age > warn_after:
+        return "warn", age
+    return "pass", age
+
+
+def source_freshness(landing: Path, as_of: datetime | None = None) -> list[FreshnessOutcome]:
+    """`dbt source freshness` on the landing files; stale data is a status, not a crash.
+
+    With `as_of`, ages and statuses are taken at that moment instead of now.
+    """
     with tempfile.TemporaryDirectory(prefix="growth-ledger-freshness-") as folder:
         output = Path(folder) / "sources.json"
         # A throwaway database: freshness reads only the landing files, and must not
@@ -223,76 +299,109 @@ def source_freshness(landing: Path) -> list[FreshnessOutcome]:
         scratch_db = Path(folder) / "freshness.duckdb"
         error_text = ""
         try:
-            run_dbt(["source", "freshness", "--output", str(output)], landing, scratch_db)
+            # No dbt lines on the console: the table below says it all (judged at the data's
+            # own end date, where dbt's lines judge at now), and they are wider than 80.
+            run_dbt(
+                ["source", "freshness", "--log-level", "none", "--output", str(output)],
+                landing,
+                scratch_db,
+            )
         except BuildError as error:
             error_text = str(error)
         if not output.exists():
-            detail = error_text.strip().splitlines()[-1][:120] if error_text.strip() else ""
-            return [FreshnessOutcome("(dbt source freshness failed)", "runtime error", detail)]
+            detail = error_text.strip().splitlines()[-1][:160] if error_text.strip() else ""
+            return [
+                FreshnessOutcome("(dbt source freshness failed)", "runtime error", detail=detail)
+            ]
         results = json.loads(output.read_text())["results"]
     outcomes = []
     for item in results:
-        age = item.get("max_loaded_at_time_ago_in_s")
+        status, age = _judge(item, as_of)
         outcomes.append(
             FreshnessOutcome(
                 source=item["unique_id"].removeprefix("source.growth_ledger."),
-                status=item["status"],
-                max_loaded_at=str(item.get("max_loaded_at") or "")[:19],
-                age_hours=round(age / 3600, 1) if age is not None else None,
+                status=status,
+                max_loaded_at=str(item.get("max_loaded_at") or "")[:16].replace("T", " "),
+                age_hours=None if age is None else round(age, 1),
+                detail=str(item.get("message") or "")[:160] if status == "runtime error" else "",
             )
         )
     return sorted(outcomes, key=lambda outcome: outcome.source)
 
 
+def _suite_label(outcome: SuiteOutcome) -> str:
+    # The layer heads its section of the table: the name without it fits 80 columns.
+    return outcome.suite.removeprefix(f"{outcome.layer}__")
+
+
+def _rows(count: int) -> str:
+    # Millions as 12.3M: a 46-character suite name and its counts still fit 80 columns.
+    return f"{count / 1e6:.1f}M" if count >= 1_000_000 else f"{count:,}"
+
+
 def print_summary(summary: CheckSummary, console: Console) -> None:
+    """The suites and freshness tables, then one verdict line; readable at 80 columns."""
     colours = {PASSED: "green", FAILED: "red", ERROR: "red", NOT_BUILT: "yellow"}
-    table = Table(title="Great Expectations suites", show_lines=False)
-    for column in ("suite", "layer", "rows", "expectations", "failed", "status"):
-        table.add_column(
-            column,
-            justify="right" if column in {"rows", "expectations", "failed"} else "left",
-            no_wrap=column == "suite",
-        )
-    for outcome in summary.suites:
-        colour = colours.get(outcome.status, "white")
-        table.add_row(
-            outcome.suite,
-            outcome.layer,
-            str(outcome.rows) if outcome.status in {PASSED, FAILED} else "",
-            str(outcome.expectations) if outcome.status in {PASSED, FAILED} else "",
-            str(outcome.failed) if outcome.status in {PASSED, FAILED} else "",
-            f"[{colour}]{outcome.status}[/]",
-        )
+    table = Table(title="Great Expectations suites", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("suite (by layer)", overflow="fold")
+    table.add_column("rows", justify="right", no_wrap=True)
+    table.add_column("failed", justify="right", no_wrap=True)  # of the expectations
+    table.add_column("status", no_wrap=True)
+    layers = list(dict.fromkeys(outcome.layer for outcome in summary.suites))
+    for layer in layers:
+        table.add_row(f"[bold underline]{layer}[/]")
+        for outcome in (item for item in summary.suites if item.layer == layer):
+            counted = outcome.status in {PASSED, FAILED}
+            table.add_row(
+                _suite_label(outcome),
+                _rows(outcome.rows) if counted else "",
+                f"{outcome.failed} of {outcome.expectations}" if counted else "",
+                f"[{colours.get(outcome.status, 'white')}]{outcome.status}[/]",
+            )
     console.print(table)
     for outcome in summary.suites:
         if outcome.detail and outcome.status != PASSED:
             console.print(f"  [bold]{outcome.suite}[/] ({outcome.status}): {outcome.detail}")
-    fresh = Table(title="Source freshness (dbt source freshness)")
-    for column in ("source", "status", "latest extract (UTC)", "age (h)"):
-        fresh.add_column(column, no_wrap=column == "source")
-    fresh_colours = {"pass": "green", "warn": "yellow", "error": "red", "runtime error": "red"}
-    for item in summary.freshness:
-        colour = fresh_colours.get(item.status, "white")
-        fresh.add_row(
-            item.source,
-            f"[{colour}]{item.status}[/]",
-            item.max_loaded_at,
-            "" if item.age_hours is None else f"{item.age_hours:,.1f}",
+    if summary.freshness:
+        as_of = (
+            f"as at {summary.freshness_as_of:%Y-%m-%d %H:%M} UTC, the data's own end"
+            if summary.freshness_as_of
+            else "as at now"
         )
-    console.print(fresh)
+        fresh = Table(title=f"Source freshness ({as_of})", box=box.SIMPLE_HEAD, pad_edge=False)
+        fresh.add_column("source", overflow="fold")
+        fresh.add_column("status", no_wrap=True)
+        fresh.add_column("latest extract (UTC)", no_wrap=True)
+        fresh.add_column("age (h)", justify="right", no_wrap=True)
+        fresh_colours = {"pass": "green", "warn": "yellow", "error": "red"}
+        for item in summary.freshness:
+            fresh.add_row(
+                item.source,
+                f"[{fresh_colours.get(item.status, 'red')}]{item.status}[/]",
+                item.max_loaded_at,
+                "" if item.age_hours is None else f"{item.age_hours:,.1f}",
+            )
+        console.print(fresh)
+        for item in summary.freshness:
+            if item.detail:
+                console.print(f"  [bold]{item.source}[/]: {item.detail}")
     for error in summary.landing_errors:
         console.print(f"[red]landing:[/] {error}")
     counts = {
         status: sum(1 for outcome in summary.suites if outcome.status == status)
         for status in (PASSED, FAILED, ERROR, NOT_BUILT)
     }
-    verdict = "[green]PASS[/]" if summary.success else "[red]FAIL[/]"
+    colour = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}[summary.verdict]
+    freshness = (
+        f"{len(summary.stale_sources)} of {len(summary.freshness)} sources not fresh"
+        if summary.freshness
+        else "freshness not checked"
+    )
     console.print(
-        f"{verdict}: {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[ERROR]} errors, "
-        f"{counts[NOT_BUILT]} not built; {len(summary.stale_sources)} of "
-        f"{len(summary.freshness)} sources not fresh; landing pre-flight "
-        f"{len(summary.landing_errors)} errors, {summary.landing_warnings} warnings; "
-        f"{summary.seconds:.0f}s"
+        f"[{colour}]{summary.verdict}[/]: {counts[PASSED]} passed, {counts[FAILED]} failed, "
+        f"{counts[ERROR]} errors, {counts[NOT_BUILT]} not built; {freshness}; landing "
+        f"pre-flight {len(summary.landing_errors)} errors, {summary.landing_warnings} "
+        f"warnings; {summary.seconds:.0f}s"
     )
     if summary.docs_index:
         console.print(f"Data Docs: {summary.docs_index}")
@@ -301,20 +410,24 @@ def print_summary(summary: CheckSummary, console: Console) -> None:
 def run_checks(
     db_path: Path,
     landing: Path,
-    docs_dir: Path = DEFAULT_DOCS_DIR,
+    docs_dir: Path | None = None,
     *,
     freshness: bool = True,
     layers: set[str] | None = None,
     console: Console | None = None,
+    show_progress: bool = True,
 ) -> CheckSummary:
-    """Validate the landing folder and the warehouse at db_path; write Data Docs to docs_dir.
+    """Validate the landing folder and the warehouse at db_path; write Data Docs to docs_dir
+    (default: the board pack's static folder).
 
     `layers` limits the suites (landing, staging, marts, reconciliation); all by default.
-    The result's `exit_code` is 1 when a suite failed or could not run.
+    The result's `exit_code` is 1 when a suite failed or could not run, 2 when only
+    freshness is short (see the module docstring).
     """
     import duckdb
 
     started = time.perf_counter()
+    docs_dir = docs_dir or default_docs_dir()
     console = console or Console()
     expectations_module = load_expectations()
     summary = CheckSummary()
@@ -328,18 +441,26 @@ def run_checks(
     ]
     warehouse = duckdb.connect(str(db_path), read_only=True) if db_path.exists() else None
     sources = expectations_module.Sources(landing=landing, warehouse=warehouse)
-    try:
-        _reset_docs_dir(docs_dir)
-        context = _gx_context(docs_dir)
-        summary.suites = validate_suites(context, suites, sources)
-        context.build_data_docs(site_names=["growth_ledger"])
-        summary.docs_index = docs_dir / "index.html"
-    finally:
-        sources.close()
-        if warehouse is not None:
-            warehouse.close()
-    if freshness:
-        summary.freshness = source_freshness(landing)
+    with StepProgress(Console(stderr=True), disable=not show_progress) as progress:
+        try:
+            task = progress.add_task(f"Great Expectations ({len(suites)} suites)")
+            _reset_docs_dir(docs_dir)
+            context = _gx_context(docs_dir)
+            summary.suites = validate_suites(
+                context, suites, sources, on_suite=lambda name: progress.line(task, name)
+            )
+            context.build_data_docs(site_names=["growth_ledger"])
+            summary.docs_index = docs_dir / "index.html"
+            progress.update(task, completed=1)
+        finally:
+            sources.close()
+            if warehouse is not None:
+                warehouse.close()
+        if freshness:
+            task = progress.add_task("dbt source freshness")
+            summary.freshness_as_of = freshness_as_of(landing)
+            summary.freshness = source_freshness(landing, summary.freshness_as_of)
+            progress.update(task, completed=1)
     summary.seconds = time.perf_counter() - started
     print_summary(summary, console)
     return summary

@@ -1,37 +1,97 @@
-"""The growth-ledger command line."""
+"""The growth-ledger command line.
 
+Every default comes from the project folder the command runs in (growth_ledger.paths), never
+from where the package is installed. Inputs are checked before any long step: a wrong input
+is a short message (one to three lines) and exit code 1, not a traceback.
+"""
+
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from growth_ledger.paths import DEFAULT_DB, DEMO_LANDING
+from growth_ledger import paths
+from growth_ledger.inputs import InputError, check_database, check_landing_folder, check_salt
 
 app = typer.Typer(
-    help="Growth Ledger: marketing spend to revenue and margin, on dbt and DuckDB.",
+    help=(
+        "Growth Ledger: marketing spend to revenue and margin, on dbt and DuckDB. "
+        "Run it inside the project folder (or set GROWTH_LEDGER_PROJECT_DIR): the defaults "
+        "below (data/demo, warehouse/growth_ledger.duckdb, reports/) are that folder's."
+    ),
     no_args_is_help=True,
+    # Plain click help: a flag is shown as a flag (rich help printed `--full-refresh <bool>`).
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, highlight=False)
 
 LandingOption = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--landing",
-        envvar="GROWTH_LEDGER_LANDING",
+        envvar=paths.LANDING_ENV,
+        show_default="data/demo of the project folder",
         help="Folder of raw exports (see docs/landing_contract.md).",
     ),
 ]
-DbOption = Annotated[
-    Path, typer.Option("--db", envvar="GROWTH_LEDGER_DB", help="DuckDB file to build.")
+BuildDbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar=paths.DB_ENV,
+        show_default="warehouse/growth_ledger.duckdb of the project folder",
+        help="DuckDB file to build; replaced only once the build succeeds.",
+    ),
+]
+ReadDbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar=paths.DB_ENV,
+        show_default="warehouse/growth_ledger.duckdb of the project folder",
+        help="Warehouse to read (built by `growth-ledger build`), opened read-only.",
+    ),
 ]
 
 
 def fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
     raise typer.Exit(code=1)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Known errors become a short message and exit code 1."""
+    try:
+        yield
+    except Exception as error:
+        if not isinstance(error, _known_errors()):
+            raise
+        fail(str(error))
+
+
+def _known_errors() -> tuple[type[Exception], ...]:
+    # Only the modules already imported: importing dbt just to name its error costs seconds.
+    known: list[type[Exception]] = [paths.ProjectNotFound, InputError]
+    for module, name in (
+        ("growth_ledger.build", "BuildError"),
+        ("growth_ledger.report", "ReportError"),
+    ):
+        if module in sys.modules:
+            known.append(getattr(sys.modules[module], name))
+    return tuple(known)
+
+
+def _database(db: Path | None, *, must_exist: bool) -> Path:
+    db = db or paths.default_db()
+    check_database(db, must_exist=must_exist)
+    return db
 
 
 @app.command()
@@ -51,6 +111,8 @@ def generate(
     except ValueError:
         fail(f"--scale must be one of {', '.join(SCALES)} or a number, not {scale!r}")
         return
+    if out.is_file():
+        fail(f"--out {out} is a file: pass a folder for the raw exports.")
     started = time.perf_counter()
     run_generate(out, scale=scale_value, seed=seed, show_progress=True)
     console.print(f"wrote {out} in {time.perf_counter() - started:.1f}s")
@@ -58,98 +120,135 @@ def generate(
 
 @app.command()
 def build(
-    landing: LandingOption = DEMO_LANDING,
-    db: DbOption = DEFAULT_DB,
+    landing: LandingOption = None,
+    db: BuildDbOption = None,
     full_refresh: Annotated[
-        bool, typer.Option("--full-refresh", help="Rebuild incremental models.")
+        bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch.")
     ] = False,
 ) -> None:
     """Run `dbt build` (seeds, models, tests) on the landing folder."""
-    from growth_ledger.build import BuildError
-    from growth_ledger.build import build as run_build
+    with user_errors():
+        landing = landing or paths.default_landing()
+        check_landing_folder(landing)
+        check_salt(landing)
+        db = _database(db, must_exist=False)
+        from growth_ledger.build import build as run_build
 
-    started = time.perf_counter()
-    try:
+        started = time.perf_counter()
         run_build(landing, db, ["--full-refresh"] if full_refresh else [])
-    except BuildError as error:
-        fail(str(error))
-    console.print(f"[green]built[/] {db} in {time.perf_counter() - started:.1f}s")
+        console.print(f"[green]built[/] {db} in {time.perf_counter() - started:.1f}s")
 
 
 @app.command()
 def check(
-    landing: LandingOption = DEMO_LANDING,
-    db: DbOption = DEFAULT_DB,
+    landing: LandingOption = None,
+    db: ReadDbOption = None,
     docs: Annotated[
-        Path | None, typer.Option("--docs", help="Data Docs folder (default: in the board pack).")
+        Path | None,
+        typer.Option(
+            "--docs",
+            show_default="reports/static/data-docs of the project folder",
+            help="Folder to write the Data Docs to (the board pack links them).",
+        ),
     ] = None,
-    freshness: Annotated[bool, typer.Option(help="Also run dbt source freshness.")] = True,
+    freshness: Annotated[
+        bool,
+        typer.Option(
+            help="Run dbt source freshness: generated data is judged at its own end date, "
+            "other data at now."
+        ),
+    ] = True,
     layer: Annotated[
         list[str] | None,
-        typer.Option("--layer", help="Only these layers: landing, staging, marts, reconciliation."),
+        typer.Option(
+            "--layer",
+            metavar="<layer>",
+            help="Only this layer (repeat for more): landing, staging, marts, reconciliation.",
+        ),
     ] = None,
 ) -> None:
-    """Run the Great Expectations suites, the landing pre-flight and source freshness."""
-    from growth_ledger.check import DEFAULT_DOCS_DIR, run_checks
+    """Run the Great Expectations suites, the landing pre-flight and source freshness.
 
-    if not db.exists():
-        fail(f"{db} does not exist: run `growth-ledger build` first")
-    summary = run_checks(
-        db,
-        landing,
-        docs or DEFAULT_DOCS_DIR,
-        freshness=freshness,
-        layers=set(layer) if layer else None,
-    )
+    Exit code 0 when everything passed (PASS), 1 when a suite or the landing pre-flight
+    failed (FAIL), 2 when only sources are stale (WARN).
+    """
+    with user_errors():
+        landing = landing or paths.default_landing()
+        check_landing_folder(landing)
+        db = _database(db, must_exist=True)
+        from growth_ledger.check import default_docs_dir, run_checks
+
+        summary = run_checks(
+            db,
+            landing,
+            docs or default_docs_dir(),
+            freshness=freshness,
+            layers=set(layer) if layer else None,
+        )
     raise typer.Exit(summary.exit_code)
 
 
 @app.command()
 def report(
-    db: DbOption = DEFAULT_DB,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the static site.")] = Path(
-        "reports/build"
-    ),
+    db: ReadDbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            show_default="reports/build of the project folder",
+            help="Folder for the static site.",
+        ),
+    ] = None,
     pdf: Annotated[bool, typer.Option(help="Also print the board pack to PDF.")] = True,
 ) -> None:
     """Build the Evidence board pack (static site and PDF) from the DuckDB file."""
-    from growth_ledger.report import ReportError, build_report
+    with user_errors():
+        db = _database(db, must_exist=True)
+        out = out or paths.project_dir() / "reports" / "build"
+        from growth_ledger.report import build_report
 
-    if not db.exists():
-        fail(f"{db} does not exist: run `growth-ledger build` first")
-    try:
         result = build_report(db, out, pdf=pdf)
-    except ReportError as error:
-        fail(str(error))
-        return
-    console.print(
-        f"[green]board pack[/] {result.site_dir}" + (f", {result.pdf_path}" if pdf else "")
-    )
+        console.print(
+            f"[green]board pack[/] {result.site_dir}" + (f", {result.pdf_path}" if pdf else "")
+        )
 
 
 @app.command()
 def audience(
-    db: DbOption = DEFAULT_DB,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the upload files.")] = Path(
-        "exports/audiences"
-    ),
+    db: ReadDbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            show_default="exports/audiences of the project folder",
+            help="Folder for the upload files.",
+        ),
+    ] = None,
 ) -> None:
     """Write the reactivation audience as Google Customer Match and Meta upload files."""
-    from growth_ledger.intelligence.audience import export_audiences
+    with user_errors():
+        db = _database(db, must_exist=True)
+        out = out or paths.project_dir() / "exports" / "audiences"
+        from growth_ledger.intelligence.audience import export_audiences
 
-    if not db.exists():
-        fail(f"{db} does not exist: run `growth-ledger build` first")
-    for path in export_audiences(db, out):
-        console.print(f"wrote {path}")
+        for path in export_audiences(db, out):
+            console.print(f"wrote {path}")
 
 
 @app.command()
-def demo(db: DbOption = DEFAULT_DB) -> None:
+def demo(db: BuildDbOption = None) -> None:
     """Build the warehouse from the embedded demo data, check it, then build the board pack."""
-    from growth_ledger.check import DEFAULT_DOCS_DIR, run_checks
+    with user_errors():
+        landing = paths.demo_landing()
+        db = _database(db, must_exist=False)
+    build(landing=landing, db=db, full_refresh=False)
+    from growth_ledger.check import run_checks
 
-    build(landing=DEMO_LANDING, db=db, full_refresh=False)
     # The board pack links the Data Docs and shows the result; a failed suite is
     # reported here and on the data-quality page rather than stopping the demo.
-    run_checks(db, DEMO_LANDING, DEFAULT_DOCS_DIR)
-    report(db=db, out=Path("reports/build"), pdf=True)
+    run_checks(db, landing)
+    report(db=db, out=None, pdf=True)
+
+
+if __name__ == "__main__":
+    app()

@@ -5,7 +5,8 @@ prints the executive page to ``board_pack.pdf``. Everything runs offline.
 
 Environment variables read here:
 
-- ``GROWTH_LEDGER_REPORTS_DIR``: the Evidence project (default: ``reports/`` of this repository).
+- ``GROWTH_LEDGER_REPORTS_DIR``: the Evidence project (default: ``reports/`` of the project folder,
+  see growth_ledger.paths).
 - ``GROWTH_LEDGER_CHROMIUM``: the Chromium binary (default: ``chromium`` on the PATH).
 - ``GROWTH_LEDGER_STEP_TIMEOUT``: seconds after which a hung Node step is stopped (default 900).
 
@@ -34,7 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from growth_ledger.paths import project_dir
+from growth_ledger.progress import StepProgress
 
 SOURCE_NAME = "warehouse"
 SOURCE_FILENAME_ENV = f"EVIDENCE_SOURCE__{SOURCE_NAME}__filename"
@@ -82,7 +85,7 @@ def default_reports_dir() -> Path:
     env = os.environ.get("GROWTH_LEDGER_REPORTS_DIR")
     if env:
         return Path(env).resolve()
-    return Path(__file__).resolve().parents[2] / "reports"
+    return project_dir() / "reports"
 
 
 # --------------------------------------------------------------------------- tools
@@ -404,14 +407,8 @@ def build_report(
     logs = reports_dir / ".evidence" / "logs"
     evidence = str(reports_dir / "node_modules" / ".bin" / "evidence")
     timings: dict[str, float] = {}
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        TimeElapsedColumn(),
-        TextColumn("[dim]{task.fields[last]}"),
-        console=Console(stderr=True),
-        disable=not show_progress,
-    )
+    # Moves on a terminal and in a log (a silent 4-minute `evidence build` looked hung).
+    progress = StepProgress(Console(stderr=True), disable=not show_progress)
 
     def step(name: str, cmd: list[str], retry_truncated_cache: bool = False) -> None:
         task = progress.add_task(name, total=1, last="")
