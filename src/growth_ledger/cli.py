@@ -213,6 +213,68 @@ def report(
         )
 
 
+@app.command("import")
+def import_connector(
+    connector: Annotated[str, typer.Argument(help="fivetran, airbyte or dlt.")],
+    source: Annotated[str, typer.Argument(help="The connector's source, e.g. google_ads.")],
+    location: Annotated[
+        Path,
+        typer.Option(
+            "--from",
+            help="Folder of the connector's tables (one CSV/Parquet/JSONL file each) "
+            "or the DuckDB database its destination wrote.",
+        ),
+    ],
+    landing: Annotated[Path, typer.Option("--landing", help="Landing folder to write to.")],
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="Schema of the DuckDB database.")
+    ] = None,
+    table_pattern: Annotated[
+        str,
+        typer.Option("--table-pattern", help="How tables are named, e.g. 'shopify_{table}'."),
+    ] = "{table}",
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", help="KEY=VALUE for what the schema lacks, e.g. currency=USD."),
+    ] = None,
+) -> None:
+    """Write what a connector (Fivetran, Airbyte, dlt) landed as landing-contract files.
+
+    See README "Using Fivetran / Airbyte / dlt data" for the accepted sources.
+    """
+    from growth_ledger.connectors import ConnectorError
+    from growth_ledger.connectors import import_connector as run_import
+
+    options = {}
+    for item in option or []:
+        key, separator, value = item.partition("=")
+        if not separator:
+            fail(f"--option {item!r}: write KEY=VALUE, e.g. currency=USD")
+        options[key] = value
+    if landing.is_file():
+        fail(f"--landing {landing} is a file: pass the landing folder.")
+    try:
+        imported = run_import(
+            connector,
+            source,
+            location,
+            landing,
+            schema=schema,
+            table_pattern=table_pattern,
+            options=options,
+        )
+    except ConnectorError as error:
+        fail(str(error))
+        return
+    for item in imported:
+        console.print(
+            f"wrote {item.path}: {item.rows} rows from {item.source_rows} connector rows",
+            soft_wrap=True,
+        )
+        for note in item.notes:
+            console.print(f"  note: {note}", soft_wrap=True)
+
+
 @app.command()
 def audience(
     db: ReadDbOption = None,

@@ -7,6 +7,8 @@ pandas from those files, independently of the adapters' SQL.
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -457,3 +459,18 @@ def test_two_accounts_imported_at_once_keep_both_files(tmp_path: Path) -> None:
         "ad_stats_20260303T060000Z.csv",
         "ad_stats_20260303T060001Z.csv",
     ]
+
+
+def test_the_import_command_writes_files_and_says_what_is_missing(tmp_path: Path) -> None:
+    command = [
+        sys.executable, "-m", "growth_ledger.cli", "import", "dlt", "facebook_ads",
+        "--from", str(OWN / "dlt_facebook_ads"), "--landing", str(tmp_path),
+    ]  # fmt: skip
+    refused = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR)
+    assert refused.returncode == 1
+    assert "--option account_id=..." in refused.stderr and "Traceback" not in refused.stderr
+    command += ["--option", "account_id=act_55", "--option", "currency=EUR"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR)
+    assert done.returncode == 0, done.stderr
+    [path] = tmp_path.rglob("ads_insights_*.jsonl")
+    assert f"wrote {path}: 3 rows from 3 connector rows" in done.stderr
