@@ -198,11 +198,11 @@ final as (
 
 covered as (
     select
-        date_day,
-        channel,
         {% for measure in kpi_additive_measures() -%}
-            {{ covered_measure(measure, measure) }} as {{ measure }}{{ ',' if not loop.last }}
-        {% endfor %}
+            {{ covered_measure(measure, measure) }} as {{ measure }},
+        {% endfor -%}
+        date_day,
+        channel
     from final
 )
 
