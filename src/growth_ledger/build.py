@@ -100,16 +100,25 @@ def preflight(landing: Path) -> None:
     """Check the landing folder; print warnings, raise BuildError listing every error."""
     problems = check_landing(landing)
     errors = [problem for problem in problems if problem.is_error]
-    warnings = [problem for problem in problems if not problem.is_error]
-    if warnings:
+    warnings = [problem for problem in problems if not problem.is_error and not problem.is_info]
+    absent = [problem for problem in problems if problem.is_info]
+    if warnings or absent:
         from rich.console import Console
 
-        Console(stderr=True, highlight=False).print(
-            f"[yellow]landing pre-flight: {len(warnings)} warning(s)[/]\n"
-            + format_problems(warnings),
-            markup=True,
-            soft_wrap=True,
-        )
+        console = Console(stderr=True, highlight=False)
+        if absent:
+            console.print(
+                f"landing pre-flight: {len(absent)} absent source(s)\n" + format_problems(absent),
+                markup=False,
+                soft_wrap=True,
+            )
+        if warnings:
+            console.print(
+                f"[yellow]landing pre-flight: {len(warnings)} warning(s)[/]\n"
+                + format_problems(warnings),
+                markup=True,
+                soft_wrap=True,
+            )
     if errors:
         raise BuildError(
             f"landing folder {landing} breaks the contract (docs/landing_contract.md); "

@@ -23,6 +23,7 @@ from growth_ledger.paths import PROJECT_DIR
 CONTRACT_FILE = PROJECT_DIR / "contract" / "landing.yml"
 DOC_FILE = "docs/landing_contract.md"
 MACRO_FILE = "macros/landing_entities.sql"
+EMPTY_MACRO_FILE = "macros/landing_empty_relations.sql"
 GENERATOR = "python -m growth_ledger.contract"
 GENERATED = "Generated from contract/landing.yml by `python -m growth_ledger.contract --write`"
 LANDING_PATH = "{{ var('landing_path', env_var('GROWTH_LEDGER_LANDING', 'data/demo')) }}"
@@ -36,6 +37,9 @@ class Column:
     name: str
     required: bool = True
     type: str = "text"
+    # The column's SQL type in an empty stand-in for an absent Parquet entity (CSV and
+    # JSON lines are read as text, so only Parquet columns need one).
+    sql_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,10 @@ def parse(text: str) -> Contract:
                 raise ValueError(
                     f"{entity.folder}: reason code '{rule.code}' is not in reason_codes"
                 )
+        if entity.fmt == "parquet":
+            untyped = [column.name for column in entity.columns if not column.sql_type]
+            if untyped:
+                raise ValueError(f"{entity.folder}: Parquet column(s) {untyped} need a sql_type")
         names = {column.name for column in entity.columns}
         unknown = [key for key in entity.natural_key if key not in names]
         if unknown:
@@ -263,6 +271,71 @@ def macros_sql(contract: Contract) -> str:
     )
 
 
+# Columns every reader adds to the file's own columns (see _read_function).
+READER_COLUMNS = {
+    "csv": (("filename", "string"),),
+    # read_text: one row per file.
+    "jsonl": (
+        ("filename", "string"),
+        ("content", "string"),
+        ("size", "bigint"),
+        ("last_modified", "timestamp"),
+    ),
+    "parquet": (("filename", "string"), ("file_row_number", "bigint")),
+}
+
+
+def _empty_column(name: str, sql_type: str) -> str:
+    generic = {"string", "bigint", "timestamp"}
+    type_sql = (
+        f"{{{{ api.Column.translate_type('{sql_type}') }}}}" if sql_type in generic else sql_type
+    )
+    return f"cast(null as {type_sql}) as {{{{ adapter.quote('{name}') }}}}"
+
+
+def empty_relation_sql(entity: Entity) -> str:
+    """A relation with the columns the entity's source would read, and no rows."""
+    columns = [
+        _empty_column(c.name, "string" if entity.fmt == "csv" else c.sql_type or "string")
+        for c in entity.columns
+        if entity.fmt != "jsonl"
+    ]
+    columns += [_empty_column(name, sql_type) for name, sql_type in READER_COLUMNS[entity.fmt]]
+    return "select\n" + ",\n".join(f"        {c}" for c in columns) + "\n    where 1 = 0"
+
+
+def empty_relations_sql(contract: Contract) -> str:
+    """macros/landing_empty_relations.sql: the stand-in of an absent landing entity."""
+    globs = "\n".join(
+        f"        '{e.slug}': '{e.source}/{e.entity}/{read_glob(e)}'," for e in contract.entities
+    )
+    branches = []
+    for index, entity in enumerate(contract.entities):
+        keyword = "if" if index == 0 else "elif"
+        branches.append(
+            f"    {{%- {keyword} slug == '{entity.slug}' %}}\n    {empty_relation_sql(entity)}"
+        )
+    return (
+        f"{{#- {GENERATED}. -#}}\n\n"
+        "{#- Per entity (<source>__<entity>): the files its source reads, relative to the\n"
+        "    landing folder (the same glob as the source's external_location). -#}\n"
+        "{% macro landing_source_globs() -%}\n"
+        "    {{ return({\n"
+        f"{globs}\n"
+        "    }) }}\n"
+        "{%- endmacro %}\n\n"
+        "{#- An absent entity's stand-in: the columns its source would read (CSV and JSON\n"
+        "    lines as text, Parquet with the contract's sql_type), zero rows. -#}\n"
+        "{% macro landing_empty_relation(source_name, table_name) -%}\n"
+        "    {%- set slug = source_name ~ '__' ~ table_name -%}\n"
+        + "\n".join(branches)
+        + "\n    {%- else %}\n"
+        "    {{ exceptions.raise_compiler_error('not a landing entity: ' ~ slug) }}\n"
+        "    {%- endif %}\n"
+        "{%- endmacro %}\n"
+    )
+
+
 def _staging_model(entity: Entity) -> str:
     return "none" if entity.staging_model is None else f"'{entity.staging_model}'"
 
@@ -284,6 +357,22 @@ def doc_markdown(contract: Contract) -> str:
         f"`{dialect['decimal_point']}`, thousands separator: {dialect['thousands_separator']}.",
         f"- Extract timestamps later than the build time plus "
         f"{contract.defaults['future_extract_tolerance_hours']} hours are refused.",
+        "",
+        "## Any subset of sources",
+        "A landing holds the sources the business has; none is required by itself. An",
+        "entity is **present** when its folder holds at least one file its source reads;",
+        "otherwise it is **absent**: the pre-flight names each absent source in one info",
+        "line (not an error), its source reads an empty stand-in with the contract's",
+        "columns (macros/landing_empty_relations.sql), so its models build empty. Set the",
+        "dbt var `<source>_enabled: false` (e.g. `--vars '{ga4_enabled: false}'`) to treat",
+        "a source as absent although it has files. The pre-flight stops the build only",
+        "when no source is present, or when `fx/rates` is absent while a file holds money",
+        "in a currency other than EUR (EUR, the reporting currency, needs no rate).",
+        "`marts.mart_source_coverage` lists each entity as present, absent or disabled;",
+        "KPI measures whose sources are all absent are **null, never zero**, with the",
+        "reason in `marts.mart_kpi_coverage` (no ad platform: spend and ROAS, MER, CAC, CPC...;",
+        "no ga4: sessions and conversion rate; no shop or stores: revenue and orders; shop",
+        "orders without catalog/product_costs: COGS, gross margin and contribution).",
         "",
         "## Quarantine reason codes",
         "Every raw row is staged or kept in `staging.stg_quarantine__rows` with a stable",
@@ -337,6 +426,7 @@ def generated_files(contract: Contract | None = None) -> dict[str, str]:
         for source in contract.sources
     }
     files[MACRO_FILE] = macros_sql(contract)
+    files[EMPTY_MACRO_FILE] = empty_relations_sql(contract)
     files[DOC_FILE] = doc_markdown(contract)
     return files
 

@@ -25,6 +25,8 @@ from growth_ledger.contract import Entity, Nesting, load
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # an absent source: its models are empty, nothing to fix
+REPORTING_CURRENCY = "EUR"  # dbt var reporting_currency: needs no FX rate
 
 SAMPLE_LINES = 50
 TAIL_BYTES = 64 * 1024
@@ -39,7 +41,7 @@ CONTRACTS: tuple[Entity, ...] = load().entities
 class LandingProblem:
     """One thing wrong with the landing folder; errors stop the build."""
 
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "info"
     path: str  # file or folder, relative to the landing folder
     problem: str
     fix: str
@@ -47,6 +49,10 @@ class LandingProblem:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def is_info(self) -> bool:
+        return self.severity == INFO
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.path}: {self.problem}. Fix: {self.fix}"
@@ -77,6 +83,7 @@ def check_landing(landing: Path) -> list[LandingProblem]:
         for file in files
         if file.status == REFUSED and file.severity
     ]
+    present = present_entities(files)
     for contract in CONTRACTS:
         loaded = [
             file
@@ -84,25 +91,112 @@ def check_landing(landing: Path) -> list[LandingProblem]:
             if file.status == LOADED
             and (file.source, file.entity) == (contract.source, contract.entity)
         ]
-        problems.extend(_check_entity(landing, contract, loaded))
-    problems.sort(key=lambda problem: (not problem.is_error, problem.path))
+        if loaded:
+            problems.extend(_check_entity(landing, contract, loaded))
+    problems.extend(_absent_source_problems(present))
+    problems.extend(_required_source_problems(landing, files, present))
+    problems.sort(key=lambda problem: (not problem.is_error, problem.is_info, problem.path))
     return problems
+
+
+def present_entities(files: list[LandingFile]) -> set[tuple[str, str]]:
+    """(source, entity) with at least one file its source reads: the same rule as the
+    dbt macro landing_entity_is_present (the source's glob matches a file)."""
+    return {(file.source, file.entity) for file in files if file.status == LOADED}
+
+
+def _absent_source_problems(present: set[tuple[str, str]]) -> list[LandingProblem]:
+    """One info line per source with an absent entity: not an error, its models are empty."""
+    problems = []
+    for source in load().sources:
+        absent = [e for e in source.entities if (e.source, e.entity) not in present]
+        if not absent:
+            continue
+        if len(absent) == len(source.entities):
+            what = f"source '{source.name}' is absent (no files in {source.name}/)"
+        else:
+            folders = ", ".join(f"{e.folder}/" for e in absent)
+            what = f"source '{source.name}' is partly absent (no files in {folders})"
+        problems.append(
+            LandingProblem(
+                INFO,
+                source.name,
+                f"{what}: its models are empty and the KPIs that need it are null "
+                "(marts.mart_source_coverage)",
+                f"none needed; to add it, land its exports as {CONTRACT} says",
+            )
+        )
+    return problems
+
+
+def _required_source_problems(
+    landing: Path, files: list[LandingFile], present: set[tuple[str, str]]
+) -> list[LandingProblem]:
+    """What must be present: at least one entity, and fx/rates once money is in a currency
+    other than the reporting currency (EUR converts without rates)."""
+    if not present:
+        return [
+            LandingProblem(
+                ERROR,
+                ".",
+                "no source is present: no folder holds an export the contract declares",
+                f"land at least one source as <source>/<entity>/ files, see {CONTRACT}",
+            )
+        ]
+    if ("fx", "rates") in present:
+        return []
+    for file in files:
+        contract = _entities().get((file.source, file.entity))
+        if file.status != LOADED or contract is None or not contract.suite.get("currency"):
+            continue
+        currency = foreign_currency(landing / file.path, contract)
+        if currency:
+            return [
+                LandingProblem(
+                    ERROR,
+                    "fx/rates",
+                    f"folder is missing, but {file.path} holds money in {currency} "
+                    f"(only {REPORTING_CURRENCY} converts without a rate)",
+                    f"land fx/rates/ with the daily {currency} rates per 1 {REPORTING_CURRENCY} "
+                    f"covering the dates of the data, see {CONTRACT}",
+                )
+            ]
+    return []
+
+
+def _entities() -> dict[tuple[str, str], Entity]:
+    return {(e.source, e.entity): e for e in CONTRACTS}
+
+
+def foreign_currency(path: Path, contract: EntityContract) -> str | None:
+    """The first currency other than the reporting currency in a CSV or JSON lines file
+    (the whole file, by its contract's currency column); None when all are EUR."""
+    column = contract.suite["currency"]
+    with open_text(path, errors="replace") as handle:
+        if contract.fmt == "csv":
+            values = (row.get(column) for row in csv.DictReader(handle))
+        elif contract.fmt == "jsonl":
+            values = (_json_value(line, column) for line in handle)
+        else:
+            return None
+        for value in values:
+            code = str(value or "").strip().upper()
+            if code and code != REPORTING_CURRENCY:
+                return code
+    return None
+
+
+def _json_value(line: str, key: str) -> object:
+    try:
+        document = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return document.get(key) if isinstance(document, dict) else None
 
 
 def _check_entity(
     landing: Path, contract: EntityContract, loaded: list[LandingFile]
 ) -> list[LandingProblem]:
-    folder = landing / contract.source / contract.entity
-    if not folder.is_dir():
-        return [
-            LandingProblem(
-                ERROR,
-                contract.folder,
-                "folder is missing",
-                f"create {contract.folder}/ with at least one export "
-                f"(a header-only file if you have no data for it), see {CONTRACT}",
-            )
-        ]
     problems: list[LandingProblem] = []
     pattern = file_name_pattern(contract)
     checker = {"csv": _check_csv, "jsonl": _check_jsonl, "parquet": _check_parquet}
@@ -119,16 +213,6 @@ def _check_entity(
                 )
             )
         problems.extend(checker[contract.fmt](path, file.path, contract))
-    if not loaded:
-        problems.append(
-            LandingProblem(
-                ERROR,
-                contract.folder,
-                f"no .{contract.fmt} files",
-                f"add at least one export (a header-only file if you have no data for it), "
-                f"see {CONTRACT}",
-            )
-        )
     return problems
 
 

@@ -50,7 +50,9 @@ final as (
         margins.contribution_margin_rate,
         latest_target.target_cac_eur
     from margins
-    cross join latest_target
+    -- Still one row without finance targets (an absent source): the CAC target is null.
+    left join latest_target
+        on true
 )
 
 select * from final

@@ -1,6 +1,8 @@
 {#- The additive measures behind every KPI, per day and channel. Ratios are
     computed from these sums in the marts (never averaged), so a day, a month
-    or all channels together give the right ratio. -#}
+    or all channels together give the right ratio. A measure the landing cannot
+    support (its sources absent) is null, not zero (macro covered_measure,
+    reasons in marts.mart_kpi_coverage). -#}
 with
 
 calendar as (
@@ -192,6 +194,16 @@ final as (
         on spine.date_day = web_orders_by_day.date_day and spine.channel = web_orders_by_day.channel
     left join store_sales_by_day
         on spine.date_day = store_sales_by_day.date_day and spine.channel = store_sales_by_day.channel
+),
+
+covered as (
+    select
+        {% for measure in kpi_additive_measures() -%}
+            {{ covered_measure(measure, measure) }} as {{ measure }},
+        {% endfor -%}
+        date_day,
+        channel
+    from final
 )
 
-select * from final
+select * from covered

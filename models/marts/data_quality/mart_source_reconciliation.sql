@@ -1,8 +1,17 @@
 {#- Raw rows in the files = raw rows read = rows staged + rows quarantined,
     per landing entity. The first count comes from the file inventory
     (stg_landing__files), not from the sources, so a file or a line the
-    sources skip shows here. -#}
+    sources skip shows here. An absent entity reconciles with zeros; a
+    disabled one (var `<source>_enabled: false`) reads none of its files. -#}
 with
+
+coverage as (
+    select
+        source_name,
+        entity,
+        coverage_status
+    from {{ ref('stg_landing__coverage') }}
+),
 
 landing_files as (
     select
@@ -70,8 +79,9 @@ unioned as (
 
 final as (
     select
-        source_name,
-        entity,
+        unioned.source_name,
+        unioned.entity,
+        coverage.coverage_status,
         files,
         landing_files,
         refused_files,
@@ -82,8 +92,11 @@ final as (
         quarantined_rows,
         superseded_rows,
         quarantined_rows - superseded_rows as rejected_rows,
-        landing_rows = raw_rows and raw_rows = staged_rows + quarantined_rows as is_reconciled
+        (landing_rows = raw_rows or coverage.coverage_status = 'disabled')
+        and raw_rows = staged_rows + quarantined_rows as is_reconciled
     from unioned
+    inner join coverage
+        on unioned.source_name = coverage.source_name and unioned.entity = coverage.entity
 )
 
 {{ select_contract_columns('final') }}

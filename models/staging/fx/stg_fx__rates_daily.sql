@@ -64,13 +64,15 @@ carried_forward as (
     from calendar_by_currency
 ),
 
+-- The reporting currency needs no published rate: every calendar day, so a
+-- landing without fx/rates (all money in EUR) converts.
 reporting_currency as (
     select
-        rate_date,
+        cast(date_day as date) as rate_date,
         '{{ var("reporting_currency") }}' as currency,
         1.0 as units_per_eur,
-        rate_date as published_on
-    from calendar
+        cast(date_day as date) as published_on
+    from spine
 ),
 
 final as (

@@ -104,8 +104,37 @@ def split_out_of_time(
     return train, holdout
 
 
+# Output of evaluate() when there is too little history to evaluate (e.g. no
+# subscriptions source in the landing): the same columns, no rows.
+EVALUATION_COLUMNS = {
+    "metric": "object",
+    "bin_number": "Int64",
+    "value": "float64",
+    "snapshots": "Int64",
+    "churned": "Int64",
+    "predicted_churn_rate": "float64",
+    "observed_churn_rate": "float64",
+    "train_start_month": "datetime64[ns]",
+    "train_end_month": "datetime64[ns]",
+    "holdout_start_month": "datetime64[ns]",
+    "holdout_end_month": "datetime64[ns]",
+}
+
+
+def has_history(snapshots: pd.DataFrame, holdout_months: int = 3) -> bool:
+    """Enough labelled months for a training period, a gap and a holdout, and both labels."""
+    labelled = snapshots[snapshots[LABEL].notna()]
+    return (
+        labelled["month_start_date"].nunique() >= holdout_months + 2
+        and labelled[LABEL].nunique() == 2
+    )
+
+
 def evaluate(snapshots: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     """AUC, Brier score, base rate and reliability bins on the out-of-time holdout."""
+    if not has_history(snapshots):
+        columns = EVALUATION_COLUMNS.items()
+        return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in columns})
     # The bootstrap below resamples rows by position: fix their order, which the warehouse
     # does not guarantee, so an incremental and a full build give the same interval.
     ordered = snapshots.sort_values(["month_start_date", "subscription_id"], ignore_index=True)
@@ -194,8 +223,17 @@ def score_latest(snapshots: pd.DataFrame, top_drivers: int = 3) -> pd.DataFrame:
     """
     snapshots = with_drivers(snapshots)
     labelled = snapshots[snapshots[LABEL].notna()]
-    model = _model().fit(labelled[MODEL_FEATURES], labelled[LABEL].astype(int))
     latest = snapshots[snapshots["is_latest_month"].astype(bool)].copy()
+    if labelled[LABEL].nunique() < 2:
+        # Nothing to learn from (no subscriptions source, or no churn yet): no scores.
+        latest = latest.iloc[0:0].assign(
+            churn_probability=pd.Series(dtype="float64"),
+            risk_band=pd.Series(dtype="object"),
+            expected_mrr_loss_eur=pd.Series(dtype="float64"),
+            top_drivers=pd.Series(dtype="object"),
+        )
+        return latest[SCORE_COLUMNS]
+    model = _model().fit(labelled[MODEL_FEATURES], labelled[LABEL].astype(int))
     latest["churn_probability"] = model.predict_proba(latest[MODEL_FEATURES])[:, 1]
     transformed = model[:-1].transform(latest[MODEL_FEATURES])
     contributions = transformed * model[-1].coef_[0]
@@ -215,20 +253,21 @@ def score_latest(snapshots: pd.DataFrame, top_drivers: int = 3) -> pd.DataFrame:
     latest["expected_mrr_loss_eur"] = latest["churn_probability"] * latest["mrr_eur"]
     ranks = latest["churn_probability"].rank(pct=True)
     latest["risk_band"] = np.select([ranks > 0.9, ranks > 0.7], ["high", "medium"], "low")
-    return latest[
-        [
-            "subscription_id",
-            "customer_email_hash",
-            "snapshot_date",
-            "subscription_status",
-            "mrr_eur",
-            "churn_probability",
-            "risk_band",
-            "expected_mrr_loss_eur",
-            "top_drivers",
-            *FEATURES,
-        ]
-    ]
+    return latest[SCORE_COLUMNS]
+
+
+SCORE_COLUMNS = [
+    "subscription_id",
+    "customer_email_hash",
+    "snapshot_date",
+    "subscription_status",
+    "mrr_eur",
+    "churn_probability",
+    "risk_band",
+    "expected_mrr_loss_eur",
+    "top_drivers",
+    *FEATURES,
+]
 
 
 def coefficients(snapshots: pd.DataFrame) -> dict[str, float]:

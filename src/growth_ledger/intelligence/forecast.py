@@ -53,6 +53,9 @@ def forecast_periods(
     for as_of in as_of_dates:
         history = series.loc[:as_of]
         for metric in METRICS:
+            if history[metric].isna().all():
+                # The landing cannot support it (marts.mart_kpi_coverage): nothing to forecast.
+                continue
             quarter_end = _period_end(as_of, "quarter")
             horizon = int((quarter_end - as_of).days)
             paths = np.zeros((horizon, repetitions))
