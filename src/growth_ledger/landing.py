@@ -79,6 +79,18 @@ def check_landing(landing: Path) -> list[LandingProblem]:
         for file in files
         if file.status == REFUSED and file.severity
     ]
+    problems.extend(
+        LandingProblem(
+            WARNING,
+            file.path,
+            f"line(s) {', '.join(map(str, file.malformed_lines[:10]))}"
+            f"{' and more' if len(file.malformed_lines) > 10 else ''} do not have as many "
+            "fields as the header: quarantined (malformed_line), the rest of the file loads",
+            "re-export the file if these rows matter (a value with a comma must be quoted)",
+        )
+        for file in files
+        if file.malformed_lines
+    )
     for contract in CONTRACTS:
         loaded = [
             file
@@ -481,6 +493,7 @@ class LandingFile:
     fix: str | None = None
     severity: str | None = None  # of a refusal: "error" stops the build
     raw_rows: int | None = None  # rows counted from the file itself, for loaded files
+    malformed_lines: tuple[int, ...] = ()  # CSV lines whose fields do not match the header
 
 
 def loaded_by_glob(entity: Entity, name: str) -> bool:
@@ -565,7 +578,7 @@ def _inventory_entry(
     if encoding := _encoding_problem(path, relative):
         return LandingFile(relative, *source_entity, REFUSED, encoding.problem, encoding.fix, ERROR)
     try:
-        rows = count_raw_rows(path, entity)
+        rows, malformed = _count_and_scan(path, entity)
     except UnbalancedQuote as error:
         return LandingFile(
             relative,
@@ -585,7 +598,7 @@ def _inventory_entry(
             "re-export (or re-download) the complete file",
             ERROR,
         )
-    return LandingFile(relative, *source_entity, LOADED, raw_rows=rows)
+    return LandingFile(relative, *source_entity, LOADED, raw_rows=rows, malformed_lines=malformed)
 
 
 def _encoding_problem(path: Path, relative: str) -> LandingProblem | None:
@@ -628,6 +641,15 @@ def open_text(path: Path, errors: str = "strict"):
         stream = zstandard.ZstdDecompressor().stream_reader(path.open("rb"))
         return io.TextIOWrapper(stream, encoding="utf-8-sig", errors=errors, newline="")
     return path.open(encoding="utf-8-sig", errors=errors, newline="")
+
+
+def _count_and_scan(path: Path, entity: Entity) -> tuple[int, tuple[int, ...]]:
+    """Raw rows and, for CSV, the line numbers of malformed lines."""
+    if entity.fmt != "csv":
+        return count_raw_rows(path, entity), ()
+    with open_text(path) as handle:
+        scan = scan_csv(handle)
+    return scan.records, tuple(line.line_number for line in scan.malformed)
 
 
 def count_raw_rows(path: Path, entity: Entity) -> int:

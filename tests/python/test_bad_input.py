@@ -86,6 +86,9 @@ def test_accepted_cases_give_warnings_not_errors(accepted_warehouse):
     assert "events_20261105T060000Z.csv: empty file" in warnings
     assert "unknown column(s) video_views are ignored" in warnings
     assert "the last line is not valid JSON" in warnings
+    search = sorted((landing / cases.SEARCH).glob("*.csv"))
+    assert f"{search[0].name}: line(s) 3 do not have as many fields as the header" in warnings
+    assert f"{search[1].name}: line(s) 4 do not have as many fields as the header" in warnings
 
 
 @pytest.mark.parametrize("case", [c for c in cases.ACCEPTED if c.marker], ids=lambda c: c.name)
