@@ -4,6 +4,10 @@
     {{ return(adapter.dispatch('regex_matches', 'growth_ledger')(text, pattern)) }}
 {%- endmacro %}
 
+{% macro default__regex_matches(text, pattern) -%}
+    regexp_like({{ text }}, {{ pattern }})
+{%- endmacro %}
+
 {% macro duckdb__regex_matches(text, pattern) -%}
     regexp_matches({{ text }}, {{ pattern }})
 {%- endmacro %}

@@ -9,6 +9,11 @@
     {{ return(adapter.dispatch('extracted_at_from_filename', 'growth_ledger')(filename_column)) }}
 {%- endmacro %}
 
+{#- Spark-style defaults: the models must later run on Spark. -#}
+{% macro default__extracted_at_from_filename(filename_column) -%}
+    to_timestamp(regexp_extract({{ filename_column }}, '_([0-9]{8}T[0-9]{6})Z[.][A-Za-z]+([.][A-Za-z0-9]+)?$', 1), 'yyyyMMdd\'T\'HHmmss')
+{%- endmacro %}
+
 {% macro duckdb__extracted_at_from_filename(filename_column) -%}
     try_strptime(regexp_extract({{ filename_column }}, '_([0-9]{8}T[0-9]{6})Z\.[A-Za-z]+(\.[A-Za-z0-9]+)?$', 1), '%Y%m%dT%H%M%S')
 {%- endmacro %}
@@ -18,6 +23,10 @@
     {{ return(adapter.dispatch('file_name', 'growth_ledger')(filename_column)) }}
 {%- endmacro %}
 
+{% macro default__file_name(filename_column) -%}
+    regexp_extract({{ filename_column }}, '[^/\\\\]+$', 0)
+{%- endmacro %}
+
 {% macro duckdb__file_name(filename_column) -%}
     regexp_extract({{ filename_column }}, '[^/\\]+$')
 {%- endmacro %}
@@ -25,6 +34,10 @@
 {#- The whole raw row as JSON text, kept with quarantined rows. -#}
 {% macro row_to_json(relation_alias) -%}
     {{ return(adapter.dispatch('row_to_json', 'growth_ledger')(relation_alias)) }}
+{%- endmacro %}
+
+{% macro default__row_to_json(relation_alias) -%}
+    to_json(struct({{ relation_alias }}.*))
 {%- endmacro %}
 
 {% macro duckdb__row_to_json(relation_alias) -%}
@@ -45,11 +58,55 @@
     try_cast({{ column }} as {{ data_type }})
 {%- endmacro %}
 
+{#- Strict number parsing, by the one declared rule (contract/landing.yml,
+    csv_dialect: '.' decimal point, no thousands separator): an integer type
+    takes digits only, so '12.5', '1e3', '1,234' or '1_000' are not integers
+    (a plain cast rounds 12.5 to 13 and reads '1_000' as 1000); other types
+    take a decimal number with an optional exponent. NaN, inf, decimal commas
+    and thousands separators never parse, so the row is quarantined. -#}
+{% macro is_integer_text(column) -%}
+    {{ regex_matches('trim(' ~ column ~ ')', "'^[+-]?[0-9]+$'") }}
+{%- endmacro %}
+
+{% macro is_decimal_text(column) -%}
+    {{ regex_matches('trim(' ~ column ~ ')', "'^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$'") }}
+{%- endmacro %}
+
+{#- Text to a number of data_type, or null when it does not follow the rule. -#}
+{% macro parse_number(column, data_type) -%}
+    {%- set is_integer = data_type | lower in ('integer', 'int', 'bigint', 'smallint', 'hugeint', 'int64') -%}
+    case
+        when {{ is_integer_text(column) if is_integer else is_decimal_text(column) }}
+            then {{ try_cast('trim(' ~ column ~ ')', data_type) }}
+    end
+{%- endmacro %}
+
 {#- Text to a non-negative number, or null. -#}
 {% macro parse_non_negative(column, data_type) -%}
     case
-        when {{ try_cast(column, data_type) }} >= 0 then {{ try_cast(column, data_type) }}
+        when {{ parse_number(column, data_type) }} >= 0 then {{ parse_number(column, data_type) }}
     end
+{%- endmacro %}
+
+{#- Text to a date, only in the declared format YYYY-MM-DD (optionally followed
+    by a midnight time, as TikTok writes its days); anything else is null:
+    '01-04-26' would otherwise be read as the year 0001. -#}
+{% macro parse_date(column) -%}
+    case
+        when {{ regex_matches('trim(' ~ column ~ ')', "'^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00)?$'") }}
+            then {{ try_cast('left(trim(' ~ column ~ '), 10)', 'date') }}
+    end
+{%- endmacro %}
+
+{#- A key as text, trimmed, null when empty. -#}
+{% macro parse_id(column) -%}
+    nullif(trim({{ column }}), '')
+{%- endmacro %}
+
+{#- True when an id was turned into a number by a spreadsheet (6.8007E+11):
+    its digits are lost, so distinct ids would collide. -#}
+{% macro is_mangled_id(column) -%}
+    coalesce({{ regex_matches('trim(' ~ column ~ ')', "'^[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+$'") }}, false)
 {%- endmacro %}
 
 {#- Why a parsed row cannot be used, from (condition, reason) pairs; null when
@@ -122,6 +179,16 @@
     {{ return(adapter.dispatch('json_lines', 'growth_ledger')(source_relation)) }}
 {%- endmacro %}
 
+{% macro default__json_lines(source_relation) -%}
+    select
+        filename,
+        pos + 1 as line_number,
+        trim(raw_line) as raw_line
+    from {{ source_relation }}
+    lateral view posexplode(split(content, '\\n')) as pos, raw_line
+    where trim(raw_line) != ''
+{%- endmacro %}
+
 {% macro duckdb__json_lines(source_relation) -%}
     {#- Select-list unnest: a lateral unnest per file is far slower here. -#}
     select
@@ -146,6 +213,10 @@
     {{ return(adapter.dispatch('json_texts', 'growth_ledger')(json_column, paths)) }}
 {%- endmacro %}
 
+{% macro default__json_texts(json_column, paths) -%}
+    array({% for path in paths %}get_json_object({{ json_column }}, '{{ path }}'){{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
 {% macro duckdb__json_texts(json_column, paths) -%}
     json_extract_string({{ json_column }}, [{% for path in paths %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor %}])
 {%- endmacro %}
@@ -161,6 +232,10 @@
     {{ return(adapter.dispatch('ga4_param', 'growth_ledger')(key, value_type)) }}
 {%- endmacro %}
 
+{% macro default__ga4_param(key, value_type) -%}
+    filter(event_params, param -> param.key = '{{ key }}')[0].value.{{ value_type }}_value
+{%- endmacro %}
+
 {% macro duckdb__ga4_param(key, value_type) -%}
     event_params[list_position(list_transform(event_params, lambda param: param.key), '{{ key }}')].value.{{ value_type }}_value
 {%- endmacro %}
@@ -168,6 +243,10 @@
 {#- Query-string value to text: '+' and %XX escapes decoded. -#}
 {% macro url_decode(text) -%}
     {{ return(adapter.dispatch('url_decode', 'growth_ledger')(text)) }}
+{%- endmacro %}
+
+{% macro default__url_decode(text) -%}
+    url_decode({{ text }})
 {%- endmacro %}
 
 {% macro duckdb__url_decode(text) -%}

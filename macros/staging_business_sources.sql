@@ -9,6 +9,17 @@
     {{ return(adapter.dispatch('with_optional_columns', 'growth_ledger')(source_relation, optional_columns)) }}
 {%- endmacro %}
 
+{% macro default__with_optional_columns(source_relation, optional_columns) -%}
+    {#- Engines without union by name: the columns the relation lacks are added as nulls. -#}
+    {%- set present = adapter.get_columns_in_relation(source_relation) | map(attribute='name') | map('lower') | list -%}
+    select
+        *
+        {%- for column in optional_columns if column | lower not in present %},
+        cast(null as {{ api.Column.translate_type('string') }}) as {{ adapter.quote(column) }}
+        {%- endfor %}
+    from {{ source_relation }}
+{%- endmacro %}
+
 {% macro duckdb__with_optional_columns(source_relation, optional_columns) -%}
     select * from {{ source_relation }}
     union all by name
@@ -27,9 +38,23 @@
     {{ return(adapter.dispatch('utc_timestamp', 'growth_ledger')(column)) }}
 {%- endmacro %}
 
+{% macro default__utc_timestamp(column) -%}
+    {#- Only ISO 8601 with a four-digit year: '01-04-26 10:00' is refused, not
+        read as the year 0001. -#}
+    case
+        when not {{ regex_matches('trim(' ~ column ~ ')', "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'") }}
+            then null
+        when {{ regex_matches('trim(' ~ column ~ ')', "'(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'") }}
+            then {{ dbt.cast(try_cast('trim(' ~ column ~ ')', dbt.type_timestamp() ~ ' with time zone'), dbt.type_timestamp()) }}
+        else {{ try_cast('trim(' ~ column ~ ')', dbt.type_timestamp()) }}
+    end
+{%- endmacro %}
+
 {% macro duckdb__utc_timestamp(column) -%}
     case
-        when regexp_matches(trim({{ column }}), '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+        when not {{ regex_matches('trim(' ~ column ~ ')', "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'") }}
+            then null
+        when {{ regex_matches('trim(' ~ column ~ ')', "'(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'") }}
             then timezone('UTC', {{ try_cast('trim(' ~ column ~ ')', 'timestamptz') }})
         else {{ try_cast('trim(' ~ column ~ ')', 'timestamp') }}
     end
@@ -39,6 +64,10 @@
     (var reporting_timezone). -#}
 {% macro reporting_date(utc_timestamp_column) -%}
     {{ return(adapter.dispatch('reporting_date', 'growth_ledger')(utc_timestamp_column)) }}
+{%- endmacro %}
+
+{% macro default__reporting_date(utc_timestamp_column) -%}
+    cast(from_utc_timestamp({{ utc_timestamp_column }}, '{{ var("reporting_timezone") }}') as date)
 {%- endmacro %}
 
 {% macro duckdb__reporting_date(utc_timestamp_column) -%}

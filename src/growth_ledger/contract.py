@@ -195,9 +195,14 @@ def read_glob(entity: Entity) -> str:
 def _read_function(entity: Entity) -> str:
     glob = f"{LANDING_PATH}/{entity.source}/{{name}}/{read_glob(entity)}"
     if entity.fmt == "csv":
+        dialect = load().defaults["csv_dialect"]
+        # The declared dialect, never sniffed; a line with another number of fields than
+        # the header is skipped here and kept by stg_quarantine__malformed_lines.
         return (
             f"read_csv('{glob}',\n"
-            "          all_varchar = true, header = true, filename = true, union_by_name = true)"
+            "          all_varchar = true, header = true, filename = true, union_by_name = true,\n"
+            f"          delim = '{dialect['delimiter']}', quote = '{dialect['quote']}', "
+            f"escape = '{dialect['escape']}', ignore_errors = true)"
         )
     if entity.fmt == "jsonl":
         return f"read_text('{glob}')"

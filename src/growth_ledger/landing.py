@@ -19,9 +19,11 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from growth_ledger.contract import Entity, Nesting, load
+from growth_ledger.parsing import UnbalancedQuote, scan_csv
 
 ERROR = "error"
 WARNING = "warning"
@@ -83,6 +85,18 @@ def check_landing(landing: Path) -> list[LandingProblem]:
         for file in files
         if file.status == REFUSED and file.severity
     ]
+    problems.extend(
+        LandingProblem(
+            WARNING,
+            file.path,
+            f"line(s) {', '.join(map(str, file.malformed_lines[:10]))}"
+            f"{' and more' if len(file.malformed_lines) > 10 else ''} do not have as many "
+            "fields as the header: quarantined (malformed_line), the rest of the file loads",
+            "re-export the file if these rows matter (a value with a comma must be quoted)",
+        )
+        for file in files
+        if file.malformed_lines
+    )
     present = present_entities(files)
     for contract in CONTRACTS:
         loaded = [
@@ -202,6 +216,8 @@ def _check_entity(
     checker = {"csv": _check_csv, "jsonl": _check_jsonl, "parquet": _check_parquet}
     for file in loaded:
         path = landing / file.path
+        if problem := _future_extract_problem(file.path, pattern.match(path.name), contract):
+            problems.append(problem)
         if not pattern.match(path.name):
             problems.append(
                 LandingProblem(
@@ -216,14 +232,46 @@ def _check_entity(
     return problems
 
 
+def _future_extract_problem(
+    relative: str, match: re.Match[str] | None, contract: EntityContract
+) -> LandingProblem | None:
+    """An extract time after now (plus the declared tolerance) is a misnamed file: it would
+    win "latest extract" over every real export to come."""
+    if match is None:
+        return None
+    try:
+        extracted = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return LandingProblem(
+            ERROR,
+            relative,
+            f"extract timestamp {match.group(1)} is not a valid date and time",
+            f"rename it to {contract.entity}_<YYYYMMDD>T<HHMMSS>Z.{contract.fmt} "
+            "with the UTC time of the export",
+        )
+    hours = load().defaults["future_extract_tolerance_hours"]
+    if extracted <= datetime.now(UTC) + timedelta(hours=hours):
+        return None
+    return LandingProblem(
+        ERROR,
+        relative,
+        f"extract timestamp {extracted:%Y-%m-%d %H:%M} UTC is in the future (more than "
+        f"{hours} h after now): it would win 'latest extract' over every real export",
+        f"rename it to {contract.entity}_<YYYYMMDD>T<HHMMSS>Z.{contract.fmt} "
+        "with the real UTC time of the export",
+    )
+
+
 def _missing_column_problems(
     relative: str, contract: EntityContract, present: list[str]
 ) -> list[LandingProblem]:
     problems = []
-    known = set(contract.required) | set(contract.optional)
-    unknown = [name for name in present if name not in known]
+    # Names match case-insensitively, as DuckDB binds them.
+    known = {name.casefold() for name in (*contract.required, *contract.optional)}
+    unknown = [name for name in present if name.casefold() not in known]
+    present_names = {name.casefold() for name in present}
     for name in contract.required:
-        if name in present:
+        if name.casefold() in present_names:
             continue
         close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
         hint = f" (found '{close[0]}': renamed?)" if close else ""
@@ -318,6 +366,7 @@ def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[Land
     header_line = lines[0].lstrip("\ufeff")
     header = next(csv.reader([header_line]))
     header = [name.strip() for name in header]
+    required = {name.casefold() for name in contract.required}
     if len(header) == 1 and len(contract.required) > 1:
         delimiter = next((d for d in (";", "\t", "|") if d in header_line), None)
         if delimiter is not None:
@@ -330,7 +379,7 @@ def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[Land
                     "re-export comma-delimited with '.' as decimal point",
                 )
             ]
-        if not any(name in contract.required for name in header):
+        if not any(name.casefold() in required for name in header):
             return [
                 LandingProblem(
                     ERROR,
@@ -339,7 +388,7 @@ def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[Land
                     f"re-export with the header row: {', '.join(contract.required)}",
                 )
             ]
-    if not set(header) & set(contract.required) and len(header) > 1:
+    if not {name.casefold() for name in header} & required and len(header) > 1:
         return [
             LandingProblem(
                 ERROR,
@@ -356,6 +405,9 @@ def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[Land
     if not tail.endswith(b"\n"):
         last_line = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
         fields = next(csv.reader([last_line]), [])
+        if len(fields) == len(header):
+            # A last line without a newline is complete when it has every field.
+            return problems
         problems.append(
             LandingProblem(
                 ERROR,
@@ -525,6 +577,7 @@ class LandingFile:
     fix: str | None = None
     severity: str | None = None  # of a refusal: "error" stops the build
     raw_rows: int | None = None  # rows counted from the file itself, for loaded files
+    malformed_lines: tuple[int, ...] = ()  # CSV lines whose fields do not match the header
 
 
 def loaded_by_glob(entity: Entity, name: str) -> bool:
@@ -609,7 +662,17 @@ def _inventory_entry(
     if encoding := _encoding_problem(path, relative):
         return LandingFile(relative, *source_entity, REFUSED, encoding.problem, encoding.fix, ERROR)
     try:
-        rows = count_raw_rows(path, entity)
+        rows, malformed = _count_and_scan(path, entity)
+    except UnbalancedQuote as error:
+        return LandingFile(
+            relative,
+            *source_entity,
+            REFUSED,
+            f"{error} (unbalanced quote): the rest of the file cannot be split into fields",
+            f"close or remove the quote on line {error.line_number} (a quote inside a value "
+            'is written "" in CSV), or re-export the file',
+            ERROR,
+        )
     except (OSError, UnicodeDecodeError, csv.Error, EOFError) as error:
         return LandingFile(
             relative,
@@ -619,7 +682,7 @@ def _inventory_entry(
             "re-export (or re-download) the complete file",
             ERROR,
         )
-    return LandingFile(relative, *source_entity, LOADED, raw_rows=rows)
+    return LandingFile(relative, *source_entity, LOADED, raw_rows=rows, malformed_lines=malformed)
 
 
 def _encoding_problem(path: Path, relative: str) -> LandingProblem | None:
@@ -664,6 +727,15 @@ def open_text(path: Path, errors: str = "strict"):
     return path.open(encoding="utf-8-sig", errors=errors, newline="")
 
 
+def _count_and_scan(path: Path, entity: Entity) -> tuple[int, tuple[int, ...]]:
+    """Raw rows and, for CSV, the line numbers of malformed lines."""
+    if entity.fmt != "csv":
+        return count_raw_rows(path, entity), ()
+    with open_text(path) as handle:
+        scan = scan_csv(handle)
+    return scan.records, tuple(line.line_number for line in scan.malformed)
+
+
 def count_raw_rows(path: Path, entity: Entity) -> int:
     """Raw rows of one file, counted without DuckDB: CSV records after the header
     (blank lines skipped), non-blank JSON lines, Parquet rows from the footer."""
@@ -674,5 +746,4 @@ def count_raw_rows(path: Path, entity: Entity) -> int:
     with open_text(path) as handle:
         if entity.fmt == "jsonl":
             return sum(1 for line in handle.read().split("\n") if line.strip("\r "))
-        records = sum(1 for record in csv.reader(handle, strict=True) if record)
-    return max(records - 1, 0)
+        return scan_csv(handle).records

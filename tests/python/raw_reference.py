@@ -25,7 +25,11 @@ def extracted_at(path: Path) -> datetime:
 def read_csv_folder(folder: Path) -> pd.DataFrame:
     frames = []
     for path in sorted(folder.glob("*.csv")):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        # The declared dialect: a UTF-8 BOM is not part of the header; a line with too many
+        # fields is not a row (staging quarantines it as a malformed line).
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", on_bad_lines="skip"
+        )
         frame["file_extracted_at"] = extracted_at(path)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -45,17 +49,32 @@ def read_jsonl_folder(folder: Path) -> list[tuple[datetime, dict]]:
     return rows
 
 
+# The contract's number rule: '.' decimal point, no thousands separator, no NaN or inf.
+DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?")
+INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+SCIENTIFIC_ID = re.compile(r"[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+")
+
+
 def to_number(value: object) -> float | None:
-    try:
-        number = float(str(value))
-    except ValueError:
+    text = str(value).strip()
+    if not DECIMAL_TEXT.fullmatch(text):
         return None
-    return number if number >= 0 and number == number else None
+    number = float(text)
+    return number if number >= 0 else None
+
+
+def to_integer(value: object) -> float | None:
+    """A non-negative integer written with digits only ('12.5' and '1e3' are not)."""
+    text = str(value).strip()
+    return to_number(text) if INTEGER_TEXT.fullmatch(text) else None
 
 
 def to_date(value: object) -> date | None:
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00)?", text):
+        return None
     try:
-        return date.fromisoformat(str(value)[:10])
+        return date.fromisoformat(text[:10])
     except ValueError:
         return None
 
@@ -93,7 +112,11 @@ def fx_rates_daily(landing: Path) -> dict[tuple[date, str], float]:
 
 
 def _valid_ids(*values: object) -> bool:
-    return all(str(value).strip() not in {"", "nan", "None"} for value in values)
+    return all(
+        str(value).strip() not in {"", "nan", "None"}
+        and not SCIENTIFIC_ID.fullmatch(str(value).strip())
+        for value in values
+    )
 
 
 def _latest_per_key(rows: list[dict], key_fields: tuple[str, ...]) -> list[dict]:
@@ -142,7 +165,7 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
 
     google = read_csv_folder(landing / "google_ads" / "ad_stats")
     for row in google.to_dict("records"):
-        micros = to_number(row["metrics.cost_micros"])
+        micros = to_integer(row["metrics.cost_micros"])
         accept(
             "google_ads",
             row["file_extracted_at"],
@@ -151,8 +174,8 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
             None if micros is None else micros / 1_000_000,
             (row["customer.id"], row["campaign.id"], row["ad_group.id"], row["ad_group_ad.ad.id"]),
             (
-                to_number(row["metrics.impressions"]),
-                to_number(row["metrics.clicks"]),
+                to_integer(row["metrics.impressions"]),
+                to_integer(row["metrics.clicks"]),
                 to_number(row["metrics.conversions"]),
                 to_number(row["metrics.conversions_value"]),
             ),
@@ -171,7 +194,7 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
                 record.get("adset_id"),
                 record.get("ad_id"),
             ),
-            (to_number(record.get("impressions")), to_number(record.get("clicks"))),
+            (to_integer(record.get("impressions")), to_integer(record.get("clicks"))),
             (record.get("campaign_id"), record.get("campaign_name")),
         )
     tiktok = read_csv_folder(landing / "tiktok_ads" / "ad_report")
@@ -184,8 +207,8 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
             to_number(row["spend"]),
             (row["advertiser_id"], row["ad_id"]),
             (
-                to_number(row["impressions"]),
-                to_number(row["clicks"]),
+                to_integer(row["impressions"]),
+                to_integer(row["clicks"]),
                 to_number(row["complete_payment"]),
                 to_number(row["total_complete_payment_rate"]),
             ),
@@ -205,8 +228,8 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
                 row["creative_urn"].rsplit(":", 1)[-1],
             ),
             (
-                to_number(row["impressions"]),
-                to_number(row["clicks"]),
+                to_integer(row["impressions"]),
+                to_integer(row["clicks"]),
                 to_number(row["external_website_conversions"]),
                 to_number(row["conversion_value_in_local_currency"]),
             ),

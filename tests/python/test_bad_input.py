@@ -1,6 +1,7 @@
 """Bad input: every breakage in tests/fixtures/bad_input either loads, lands in
 quarantine with its reason, or stops the build naming the file and the fix."""
 
+import csv
 import importlib.util
 import os
 import shutil
@@ -34,6 +35,8 @@ def _load_corpus():
 
 
 cases = _load_corpus()
+# File changed by each "loads exactly" case, filled when the accepted warehouse is built.
+EXACT_FILES: dict[str, Path] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -60,8 +63,10 @@ def accepted_warehouse(small_landing: Path, tmp_path_factory: pytest.TempPathFac
     folder = tmp_path_factory.mktemp("accepted")
     landing = folder / "landing"
     shutil.copytree(small_landing, landing)
-    for case in cases.ACCEPTED:
+    for case in (*cases.ACCEPTED, *cases.STRICT):
         case.apply(landing)
+    for case in cases.EXACT:
+        EXACT_FILES[case.name] = case.apply(landing)
     db_path = folder / "warehouse.duckdb"
     build(landing, db_path, STAGING_ONLY)
     connection = duckdb.connect(str(db_path), read_only=True)
@@ -81,6 +86,9 @@ def test_accepted_cases_give_warnings_not_errors(accepted_warehouse):
     assert "events_20261105T060000Z.csv: empty file" in warnings
     assert "unknown column(s) video_views are ignored" in warnings
     assert "the last line is not valid JSON" in warnings
+    search = sorted((landing / cases.SEARCH).glob("*.csv"))
+    assert f"{search[0].name}: line(s) 3 do not have as many fields as the header" in warnings
+    assert f"{search[1].name}: line(s) 4 do not have as many fields as the header" in warnings
 
 
 @pytest.mark.parametrize("case", [c for c in cases.ACCEPTED if c.marker], ids=lambda c: c.name)
@@ -163,6 +171,74 @@ def test_raw_to_staging_still_reconciles(accepted_warehouse):
         assert spend_eur == pytest.approx(reference.loc[platform, "spend_eur"], abs=0.01), platform
 
 
+def test_corpus_has_at_least_40_cases():
+    corpus = (*cases.ACCEPTED, *cases.STRICT, *cases.EXACT, *cases.FATAL)
+    assert len({case.name for case in corpus}) == len(corpus) >= 40
+
+
+@pytest.mark.parametrize("case", cases.STRICT, ids=lambda c: c.name)
+def test_strict_parsing_quarantines_with_reason_code_and_line(accepted_warehouse, case):
+    _, warehouse = accepted_warehouse
+    quarantined = warehouse.execute(
+        "select reason, reason_code, source_line_number from staging.stg_quarantine__rows "
+        "where source_name = ? and entity = ? and raw_values like ?",
+        [case.source, case.entity, f"%{case.marker}%"],
+    ).fetchall()
+    expected = [(case.reason, case.code, case.line)] if case.reason else []
+    assert quarantined == expected
+    staged = warehouse.execute(
+        f"select count(*) from staging.stg_{case.source}__{case.entity} where {case.id_column} = ?",
+        [case.marker],
+    ).fetchone()[0]
+    assert staged == case.staged
+
+
+def test_exponent_in_a_decimal_column_is_parsed(accepted_warehouse):
+    _, warehouse = accepted_warehouse
+    conversions = warehouse.execute(
+        "select platform_conversions from staging.stg_google_ads__ad_stats where ad_id = ?",
+        ["OK_EXPONENT"],
+    ).fetchall()
+    assert conversions == [(15.0,)]
+
+
+def _independent_record_count(path: Path) -> int:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return sum(1 for record in csv.reader(handle) if record) - 1
+
+
+@pytest.mark.parametrize("case", cases.EXACT, ids=lambda c: c.name)
+def test_exact_cases_load_every_row(accepted_warehouse, case):
+    landing, warehouse = accepted_warehouse
+    path = EXACT_FILES[case.name]
+    source, entity = path.relative_to(landing).parts[:2]
+    read, invalid = warehouse.execute(
+        f"select count(*), count(invalid_reason) from staging.base_{source}__{entity} "
+        "where source_file = ?",
+        [path.name],
+    ).fetchone()
+    assert read == _independent_record_count(path) > 0
+    assert invalid == 0
+    malformed = warehouse.execute(
+        "select count(*) from staging.stg_quarantine__malformed_lines where file_path = ?",
+        [path.relative_to(landing).as_posix()],
+    ).fetchone()[0]
+    assert malformed == 0
+
+
+def test_malformed_lines_are_counted_in_the_reconciliation(accepted_warehouse):
+    landing, warehouse = accepted_warehouse
+    landing_rows, raw_rows, staged, quarantined = warehouse.execute(
+        "select landing_rows, raw_rows, staged_rows, quarantined_rows "
+        "from marts.mart_source_reconciliation "
+        "where source_name = 'search_console' and entity = 'search_analytics'"
+    ).fetchone()
+    independent = sum(
+        _independent_record_count(path) for path in (landing / cases.SEARCH).rglob("*.csv")
+    )
+    assert landing_rows == raw_rows == staged + quarantined == independent
+
+
 @pytest.mark.parametrize("case", cases.FATAL, ids=lambda c: c.name)
 def test_fatal_cases_stop_the_build_naming_file_and_fix(small_landing, tmp_path, case):
     landing = tmp_path / "landing"
@@ -176,5 +252,8 @@ def test_fatal_cases_stop_the_build_naming_file_and_fix(small_landing, tmp_path,
     assert "Fix:" in message
     for text in case.message:
         assert text in message
+    # The pre-flight speaks: no DuckDB error or traceback reaches the user.
+    for raw in ("Binder Error", "Invalid Input Error", "make_timestamp", "Traceback"):
+        assert raw not in message
     assert not db_path.exists()
     assert list(tmp_path.glob(".warehouse.duckdb.building*")) == []

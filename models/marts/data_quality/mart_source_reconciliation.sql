@@ -25,6 +25,16 @@ landing_files as (
     group by source_name, entity
 ),
 
+-- CSV lines the sources skip (their fields do not match the header): quarantined.
+malformed_lines as (
+    select
+        source_name,
+        entity,
+        count(*) as malformed_rows
+    from {{ ref('stg_quarantine__malformed_lines') }}
+    group by source_name, entity
+),
+
 {% for source_name, entity, staging_model in landing_entities() %}
     {%- set base_model = 'base_' ~ source_name ~ '__' ~ entity %}
     {{ source_name }}__{{ entity }}_base as (
@@ -54,9 +64,9 @@ landing_files as (
             '{{ entity }}' as entity,
             base_counts.files,
             base_counts.last_extracted_at,
-            base_counts.raw_rows,
+            base_counts.raw_rows + coalesce(malformed_lines.malformed_rows, 0) as raw_rows,
             staged_counts.staged_rows,
-            base_counts.quarantined_rows,
+            base_counts.quarantined_rows + coalesce(malformed_lines.malformed_rows, 0) as quarantined_rows,
             base_counts.superseded_rows,
             coalesce(landing_files.landing_files, 0) as landing_files,
             coalesce(landing_files.refused_files, 0) as refused_files,
@@ -67,6 +77,10 @@ landing_files as (
             on
                 landing_files.source_name = '{{ source_name }}'
                 and landing_files.entity = '{{ entity }}'
+        left join malformed_lines
+            on
+                malformed_lines.source_name = '{{ source_name }}'
+                and malformed_lines.entity = '{{ entity }}'
     ),
 
 {% endfor %}

@@ -14,7 +14,7 @@ parsed as (
         {{ extracted_at_from_filename('source.filename') }} as extracted_at,
         {{ row_to_json('source') }} as raw_values,
         nullif(trim(source.sku), '') as sku,
-        {{ try_cast('source.valid_from', 'date') }} as valid_from,
+        {{ parse_date('source.valid_from') }} as valid_from,
         {{ parse_non_negative('source.unit_cost', 'decimal(18, 4)') }} as unit_cost,
         upper(trim(source.currency)) as currency
     from source

@@ -15,7 +15,7 @@ parsed as (
         upper(trim(source.product_line)) as product_line,
         {{ parse_non_negative('source.list_price_eur', 'decimal(18, 2)') }} as list_price_eur,
         nullif(trim(source.launched_on), '') as launched_on_text,
-        {{ try_cast('source.launched_on', 'date') }} as launch_date
+        {{ parse_date('source.launched_on') }} as launch_date
     from source
 ),
 

@@ -15,7 +15,7 @@ parsed as (
                 then {{ try_cast(dbt.concat(['trim(source.month)', "'-01'"]), 'date') }}
         end as month_start_date,
         lower(trim(source.kpi)) as kpi,
-        {{ try_cast('source.target_value', 'double') }} as target_value
+        {{ parse_number('source.target_value', 'double') }} as target_value
     from source
 ),
 

@@ -9,7 +9,7 @@ parsed as (
         {{ file_name('source.filename') }} as source_file,
         {{ extracted_at_from_filename('source.filename') }} as extracted_at,
         {{ row_to_json('source') }} as raw_values,
-        {{ try_cast('source.date', 'date') }} as rate_date,
+        {{ parse_date('source.date') }} as rate_date,
         upper(trim(source.currency)) as currency,
         {{ parse_non_negative('source.rate', 'double') }} as units_per_eur
     from source

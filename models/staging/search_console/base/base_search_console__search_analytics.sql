@@ -9,7 +9,7 @@ parsed as (
         {{ file_name('source.filename') }} as source_file,
         {{ extracted_at_from_filename('source.filename') }} as extracted_at,
         {{ row_to_json('source') }} as raw_values,
-        {{ try_cast('source.date', 'date') }} as search_date,
+        {{ parse_date('source.date') }} as search_date,
         -- Search Console anonymises rare queries: an empty query is kept as ''.
         coalesce(trim(source.query), '') as search_query,
         nullif(trim(source.page), '') as page_url,

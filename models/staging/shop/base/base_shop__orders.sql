@@ -72,9 +72,9 @@ parsed as (
         json_valid(raw_line) as is_valid_json,
         {{ json_text_item('order_texts', order_text_paths, '$.id') }} as order_id,
         {{ json_text_item('order_texts', order_text_paths, '$.name') }} as order_name,
-        timezone('UTC', {{ try_cast(json_text_item('order_texts', order_text_paths, '$.created_at'), 'timestamptz') }}) as created_at,
-        timezone('UTC', {{ try_cast(json_text_item('order_texts', order_text_paths, '$.updated_at'), 'timestamptz') }}) as updated_at,
-        timezone('UTC', {{ try_cast(json_text_item('order_texts', order_text_paths, '$.cancelled_at'), 'timestamptz') }}) as cancelled_at,
+        {{ utc_timestamp(json_text_item('order_texts', order_text_paths, '$.created_at')) }} as created_at,
+        {{ utc_timestamp(json_text_item('order_texts', order_text_paths, '$.updated_at')) }} as updated_at,
+        {{ utc_timestamp(json_text_item('order_texts', order_text_paths, '$.cancelled_at')) }} as cancelled_at,
         upper({{ json_text_item('order_texts', order_text_paths, '$.currency') }}) as currency,
         {{ json_text_item('order_texts', order_text_paths, '$.financial_status') }} as financial_status,
         {{ json_text_item('order_texts', order_text_paths, '$.source_name') }} as source_name,
@@ -130,12 +130,12 @@ parsed as (
 converted as (
     select
         parsed.*,
-        cast(timezone('{{ var("reporting_timezone") }}', cast(parsed.created_at as timestamptz)) as date) as order_date,
+        {{ reporting_date('parsed.created_at') }} as order_date,
         fx_rates.units_per_eur
     from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }} as parsed
     left join fx_rates
         on
-            cast(timezone('{{ var("reporting_timezone") }}', cast(parsed.created_at as timestamptz)) as date)
+            {{ reporting_date('parsed.created_at') }}
             = fx_rates.rate_date
             and parsed.currency = fx_rates.currency
 ),
@@ -151,13 +151,19 @@ validated as (
             ('created_at > extracted_at', 'created_at is after the extract time'),
             ("coalesce(json_type(line_items), '') != 'ARRAY' or json_array_length(line_items) = 0",
                 'line_items is missing or empty'),
-            ("len(list_filter(json_extract_string(line_items, '$[*].price'), lambda v: " ~ try_cast('v', 'decimal(18, 2)') ~ " is null)) > 0"
-                ~ " or len(list_filter(json_extract_string(line_items, '$[*].quantity'), lambda v: " ~ try_cast('v', 'integer') ~ " is null)) > 0"
+            ("len(list_filter(json_extract_string(line_items, '$[*].price'), lambda v: " ~ parse_number('v', 'decimal(18, 2)') ~ " is null)) > 0"
+                ~ " or len(list_filter(json_extract_string(line_items, '$[*].quantity'), lambda v: " ~ parse_number('v', 'integer') ~ " is null)) > 0"
                 ~ " or len(list_filter(json_extract_string(line_items, '$[*].id'), lambda v: v is null)) > 0",
                 'a line item has no id, or a price or quantity that is not a number'),
             ("coalesce(json_type(refunds), 'ARRAY') != 'ARRAY' or coalesce(json_type(shipping_lines), 'ARRAY') != 'ARRAY'",
                 'refunds or shipping_lines are not lists'),
             ('total_price is null or subtotal_price is null', 'total_price or subtotal_price is not a non-negative amount'),
+            ("coalesce(list_sum(list_transform(json_extract_string(refunds, '$[*].transactions[*].amount'), lambda v: "
+                ~ parse_number('v', 'decimal(18, 2)') ~ ")), 0) > total_price"
+                ~ " or coalesce(list_sum(list_transform(json_extract_string(refunds, '$[*].refund_line_items[*].quantity'), lambda v: "
+                ~ parse_number('v', 'integer') ~ ")), 0)"
+                ~ " > list_sum(list_transform(json_extract_string(line_items, '$[*].quantity'), lambda v: " ~ parse_number('v', 'integer') ~ "))",
+                'refunds exceed the order (amount or quantity)'),
             ('units_per_eur is null', 'no FX rate for the currency on the order date'),
         ]) }} as invalid_reason
     from converted

@@ -13,7 +13,7 @@ parsed as (
         {{ file_name('source.filename') }} as source_file,
         {{ extracted_at_from_filename('source.filename') }} as extracted_at,
         {{ row_to_json('source') }} as raw_values,
-        {{ try_cast('source.date', 'date') }} as sales_date,
+        {{ parse_date('source.date') }} as sales_date,
         nullif(trim(source.store_id), '') as store_id,
         nullif(trim(source.store_name), '') as store_name,
         upper(trim(source.country_code)) as country_code,
@@ -22,7 +22,7 @@ parsed as (
         {{ parse_non_negative('source.gross_sales', 'decimal(18, 2)') }} as gross_sales,
         {{ parse_non_negative('source.discounts', 'decimal(18, 2)') }} as discounts,
         {{ parse_non_negative('source.returns', 'decimal(18, 2)') }} as returns,
-        {{ try_cast('source.net_sales', 'decimal(18, 2)') }} as net_sales,
+        {{ parse_number('source.net_sales', 'decimal(18, 2)') }} as net_sales,
         {{ parse_non_negative('source.cogs', 'decimal(18, 2)') }} as cogs
     from source
 ),
