@@ -21,6 +21,7 @@ from babel.numbers import get_territory_currencies
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "countries.csv"
 
 # Standard rates (share of the tax-exclusive price), 2026; tax-inclusive shelf prices.
+# fmt: off
 VAT_RATES = {
     "AT": "0.20", "BE": "0.21", "BG": "0.20", "HR": "0.25", "CY": "0.19", "CZ": "0.21",
     "DK": "0.25", "EE": "0.24", "FI": "0.255", "FR": "0.20", "DE": "0.19", "GR": "0.24",
@@ -31,11 +32,18 @@ VAT_RATES = {
     "SG": "0.09", "ZA": "0.15", "IN": "0.18", "MX": "0.16", "TR": "0.20", "IL": "0.18",
     "KR": "0.10", "UA": "0.20", "RS": "0.20", "AE": "0.05", "SA": "0.15",
 }
+# fmt: on
 # Tax-exclusive markets whose rate the demo uses for the tax added at checkout.
 SALES_TAX_RATES = {"US": "0.0725", "CA": "0.05"}
 REGIONS = {
-    "Europe": "Europe", "Africa": "Africa", "Asia": "Asia", "Australia": "Oceania",
-    "Pacific": "Oceania", "Indian": "Asia", "Atlantic": "Europe", "Antarctica": "Antarctica",
+    "Europe": "Europe",
+    "Africa": "Africa",
+    "Asia": "Asia",
+    "Australia": "Oceania",
+    "Pacific": "Oceania",
+    "Indian": "Asia",
+    "Atlantic": "Europe",
+    "Antarctica": "Antarctica",
 }
 NORTH_AMERICA = {"US", "CA", "MX", "GL", "BM", "PM"}
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
@@ -57,16 +65,22 @@ def main() -> None:
     with SEED.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(
-            ["country_code", "country_name", "market", "currency", "region",
-             "prices_include_tax", "standard_tax_rate"]
+            [
+                "country_code",
+                "country_name",
+                "market",
+                "currency",
+                "region",
+                "prices_include_tax",
+                "standard_tax_rate",
+            ]
         )
         for code in codes:
             currencies = get_territory_currencies(code, date(2026, 1, 1)) or ["XXX"]
             inclusive = code in VAT_RATES
             rate = VAT_RATES.get(code) or SALES_TAX_RATES.get(code, "")
             writer.writerow(
-                [code, names[code], code, currencies[0], region(code),
-                 str(inclusive).lower(), rate]
+                [code, names[code], code, currencies[0], region(code), str(inclusive).lower(), rate]
             )
         # Orders without a shipping address, or to a country not listed, are booked here.
         writer.writerow(["ZZ", "Unknown country", "ZZ", "XXX", "Other", "", ""])

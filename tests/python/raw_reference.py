@@ -601,7 +601,9 @@ def orders_with_margin(landing: Path) -> pd.DataFrame:
         currency = str(record["currency"]).upper()
         rate = rates[(order_day, currency)]
         country = str((record.get("shipping_address") or {}).get("country_code") or "").upper()
-        vat_inclusive = includes_tax.get(country, False)
+        # The order's own flag decides; the countries seed only when the export lacks it.
+        flag = record.get("taxes_included")
+        vat_inclusive = flag if isinstance(flag, bool) else includes_tax.get(country, False)
         cancelled = record.get("cancelled_at") not in (None, "")
         net_sales = line_refunds = cogs_eur = lines_charged = 0.0
         refund_lines: dict[str, list[float]] = {}

@@ -22,6 +22,7 @@ orders as (
     select
         order_id,
         country_code,
+        taxes_included,
         is_cancelled
     from {{ ref('stg_shop__orders') }}
 ),
@@ -61,30 +62,40 @@ refunds_per_line as (
     group by 1
 ),
 
+-- The order says whether its prices include tax; older exports without the
+-- flag fall back on the country's regime, and an unknown country on exclusive.
+order_tax_regimes as (
+    select
+        orders.order_id,
+        orders.is_cancelled,
+        coalesce(orders.taxes_included, countries.prices_include_tax, false) as prices_include_tax
+    from orders
+    left join countries
+        on orders.country_code = countries.country_code
+),
+
 -- What the customer paid for the line with and without tax. The shop computes
 -- a line's tax on its discounted price, so the tax-exclusive net is exact;
 -- gross and discount get the line's tax share removed proportionally.
 tax_basis as (
     select
         order_lines.*,
-        orders.is_cancelled,
-        countries.prices_include_tax,
+        order_tax_regimes.is_cancelled,
+        order_tax_regimes.prices_include_tax,
         order_lines.line_price - order_lines.total_discount as line_after_discount,
         case
-            when countries.prices_include_tax
+            when order_tax_regimes.prices_include_tax
                 then order_lines.line_price - order_lines.total_discount - order_lines.tax_amount
             else order_lines.line_price - order_lines.total_discount
         end as line_net_excl_tax,
         case
-            when countries.prices_include_tax
+            when order_tax_regimes.prices_include_tax
                 then order_lines.line_price - order_lines.total_discount
             else order_lines.line_price - order_lines.total_discount + order_lines.tax_amount
         end as line_charged_incl_tax
     from order_lines
-    left join orders
-        on order_lines.order_id = orders.order_id
-    left join countries
-        on orders.country_code = countries.country_code
+    left join order_tax_regimes
+        on order_lines.order_id = order_tax_regimes.order_id
 ),
 
 -- Cost valid on the order date: valid_from inclusive, valid_to exclusive.

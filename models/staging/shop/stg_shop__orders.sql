@@ -26,6 +26,7 @@ final as (
         orders.customer_email_hash,
         orders.customer_accepts_marketing,
         orders.country_code,
+        orders.taxes_included,
         orders.source_name,
         orders.source_name = 'subscription_contract' as is_subscription_order,
         orders.financial_status,

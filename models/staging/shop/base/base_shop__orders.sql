@@ -20,6 +20,7 @@
     '$.source_name',
     '$.landing_site',
     '$.shipping_address.country_code',
+    '$.taxes_included',
     '$.customer.id',
     '$.customer.email',
     '$.email',
@@ -80,6 +81,8 @@ parsed as (
         {{ json_text_item('order_texts', order_text_paths, '$.source_name') }} as source_name,
         {{ json_text_item('order_texts', order_text_paths, '$.landing_site') }} as landing_site,
         upper({{ json_text_item('order_texts', order_text_paths, '$.shipping_address.country_code') }}) as country_code,
+        {{ try_cast(json_text_item('order_texts', order_text_paths, '$.taxes_included'), 'boolean') }}
+            as taxes_included,
         {{ json_text_item('order_texts', order_text_paths, '$.customer.id') }} as customer_id,
         coalesce({{ json_text_item('order_texts', order_text_paths, '$.customer.email') }}, {{ json_text_item('order_texts', order_text_paths, '$.email') }})
             as customer_email,
