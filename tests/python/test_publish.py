@@ -408,3 +408,26 @@ def test_build_file_starts_from_a_newer_published_file(tmp_path: Path):
     table_of(db_path, 3)
     prepare_build(building, db_path)
     assert value_of(building) == 3
+
+
+def test_plain_dbt_run_with_a_failing_node_does_not_publish(demo_warehouse: Path, tmp_path: Path):
+    (tmp_path / "warehouse").mkdir()
+    db_path = tmp_path / "warehouse" / "growth_ledger.duckdb"
+    shutil.copyfile(demo_warehouse, db_path)
+    before = _digest(db_path)
+    dbt = str(Path(sys.executable).parent / "dbt")
+    paths = ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
+    # A runtime error inside one model (its SQL casts the calendar start to a date).
+    failed = subprocess.run(
+        [dbt, "run", "--select", "dim_date", "--vars", "{calendar_start_date: x}", *paths],
+        cwd=PROJECT_DIR,
+        env=_environment(db_path),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    output = failed.stdout[-4000:] + failed.stderr[-4000:]
+    assert failed.returncode != 0, output
+    assert "Not published" in output and "dim_date" in output, output
+    assert _digest(db_path) == before
+    assert _leftovers(db_path) == []
