@@ -6,6 +6,7 @@ pandas from those files, independently of the adapters' SQL.
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pandas as pd
 import pytest
 
 from growth_ledger import contract
+from growth_ledger.build import build
 from growth_ledger.connectors import ConnectorError, import_connector
 from growth_ledger.paths import PROJECT_DIR
 
@@ -474,3 +476,117 @@ def test_the_import_command_writes_files_and_says_what_is_missing(tmp_path: Path
     assert done.returncode == 0, done.stderr
     [path] = tmp_path.rglob("ads_insights_*.jsonl")
     assert f"wrote {path}: 3 rows from 3 connector rows" in done.stderr
+
+
+FX_RATES = {"USD": 1.1, "GBP": 0.85, "CAD": 1.45}  # test rates, units per EUR
+AD_SOURCES = {
+    # platform: (connector source, table pattern, options, contract entity, spend column, scale)
+    "google_ads": ("google_ads", "{table}_data", {}, ("google_ads", "ad_stats"),
+                   "metrics.cost_micros", 1e-6),
+    "meta_ads": ("facebook_ads", "facebook_ads_{table}_data", {"currency": "USD"},
+                 ("meta_ads", "ads_insights"), "spend", 1.0),
+    "tiktok_ads": ("tiktok_ads", "tiktok_{table}_data", {}, ("tiktok_ads", "ad_report"),
+                   "spend", 1.0),
+    "linkedin_ads": ("linkedin_ads", "linkedin_{table}_data", {},
+                     ("linkedin_ads", "ad_analytics"), "cost_in_local_currency", 1.0),
+}  # fmt: skip
+FOLDERS = {
+    "google_ads": "fivetran_google_ads",
+    "facebook_ads": "fivetran_facebook_ads",
+    "tiktok_ads": "fivetran_tiktok_ads",
+    "linkedin_ads": "fivetran_linkedin",
+}
+
+
+def _complete(frame: pd.DataFrame, entity: contract.Entity, currency: str) -> pd.DataFrame:
+    """Rows staging can load: every required field present, a currency with a rate."""
+    required = [c.name for c in entity.columns if c.required]
+    values = frame[required].astype(str).apply(lambda column: column.str.strip())
+    filled = (values != "").all(axis=1) & (values != "None").all(axis=1)
+    known = frame[currency].isin(["EUR", *FX_RATES])
+    return frame[filled & known]
+
+
+@pytest.fixture(params=ROOTS, ids=lambda root: "own" if root == OWN else "shared", scope="module")
+def connector_warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Fivetran ad platforms and Shopify, imported, with FX for their dates, built by dbt."""
+    root = request.param
+    folder = tmp_path_factory.mktemp("connector_landing")
+    landing = folder / "landing"
+    imported = {}
+    for platform, (source, pattern, options, *_rest) in AD_SOURCES.items():
+        [imported[platform]] = import_connector(
+            "fivetran", source, root / FOLDERS[source], landing,
+            table_pattern=pattern, options=options,
+        )  # fmt: skip
+    [imported["shop"]] = import_connector(
+        "fivetran", "shopify", root / "fivetran_shopify", landing,
+        table_pattern="shopify_{table}_data",
+    )  # fmt: skip
+    days = pd.date_range("2019-01-01", "2026-06-30", freq="D").strftime("%Y-%m-%d")
+    rates = folder / "landing" / "fx" / "rates"
+    rates.mkdir(parents=True)
+    pd.DataFrame(
+        [(day, currency, rate) for day in days for currency, rate in FX_RATES.items()],
+        columns=["date", "currency", "rate"],
+    ).to_csv(rates / "rates_20260701T060000Z.csv", index=False)
+    saved = os.environ.get("GROWTH_LEDGER_PII_SALT")
+    os.environ["GROWTH_LEDGER_PII_SALT"] = "connector-test-salt"
+    try:
+        db_path = folder / "warehouse.duckdb"
+        build(landing, db_path)
+    finally:
+        if saved is None:
+            os.environ.pop("GROWTH_LEDGER_PII_SALT", None)
+        else:
+            os.environ["GROWTH_LEDGER_PII_SALT"] = saved
+    connection = duckdb.connect(str(db_path), read_only=True)
+    yield imported, connection
+    connection.close()
+
+
+def test_imported_ad_spend_builds_and_reaches_the_mart_to_the_cent(connector_warehouse) -> None:
+    imported, connection = connector_warehouse
+    for platform, (_, _, _, (source, entity_name), spend, scale) in AD_SOURCES.items():
+        entity = contract.load().entity(source, entity_name)
+        frame = written(imported[platform].path)
+        currency = next(c.name for c in entity.columns if "currency" in c.name)
+        loadable = _complete(frame, entity, currency)
+        expected = (as_number(loadable[spend]) * scale).sum()
+        staged = connection.execute(
+            "select coalesce(sum(spend), 0), coalesce(sum(impressions), 0) "
+            "from marts.fct_ad_performance_daily where platform = ?",
+            [platform],
+        ).fetchone()
+        assert float(staged[0]) == pytest.approx(float(expected), abs=0.005), platform
+        impressions = next(c.name for c in entity.columns if "impressions" in c.name)
+        assert staged[1] == as_number(loadable[impressions]).sum(), platform
+
+
+def test_every_imported_row_is_staged_or_quarantined(connector_warehouse) -> None:
+    imported, connection = connector_warehouse
+    rows = dict(
+        connection.execute(
+            "select source_name || '/' || entity, raw_rows from marts.mart_source_reconciliation "
+            "where not is_reconciled or raw_rows > 0"
+        ).fetchall()
+    )
+    not_reconciled = connection.execute(
+        "select source_name, entity from marts.mart_source_reconciliation where not is_reconciled"
+    ).fetchall()
+    assert not_reconciled == []
+    for platform, (*_, (source, entity_name), _spend, _scale) in AD_SOURCES.items():
+        assert rows.get(f"{source}/{entity_name}", 0) == imported[platform].rows
+    assert rows["shop/orders"] == imported["shop"].rows
+
+
+def test_imported_orders_reach_fct_orders(connector_warehouse) -> None:
+    imported, connection = connector_warehouse
+    orders = [json.loads(line) for line in imported["shop"].path.read_text().splitlines()]
+    with_lines = [order for order in orders if order["line_items"]]
+    loadable = [o for o in with_lines if o["currency"] in ("EUR", *FX_RATES)]
+    count, total = connection.execute(
+        "select count(*), coalesce(sum(total_price), 0) from marts.fct_orders"
+    ).fetchone()
+    assert count == len(loadable)
+    assert float(total) == pytest.approx(sum(float(o["total_price"]) for o in loadable), abs=0.005)

@@ -14,6 +14,15 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from growth_ledger.intelligence import SEED
 
 METRICS = ["net_revenue_eur", "gross_margin_eur"]
+WEEK = 7
+# An ETS with a damped trend has 5 parameters before seasonality: fewer days fit noise.
+MIN_HISTORY_DAYS = 10
+COLUMNS = [
+    "as_of_date", "period_type", "period_start_date", "period_end_date", "metric",
+    "actual_to_date_eur", "days_elapsed", "days_remaining", "forecast_eur", "forecast_low_eur",
+    "forecast_high_eur", "target_eur", "gap_to_target_eur", "probability_meeting_target",
+    "is_latest", "method",
+]  # fmt: skip
 
 
 def _period_end(as_of: pd.Timestamp, period: str) -> pd.Timestamp:
@@ -52,6 +61,11 @@ def forecast_periods(
     rows = []
     for as_of in as_of_dates:
         history = series.loc[:as_of]
+        if len(history) < MIN_HISTORY_DAYS:
+            # Too few days to fit anything honest: no forecast at this checkpoint.
+            continue
+        # Weekly seasonality needs two full weeks to be estimated at all.
+        seasonal = "add" if len(history) >= 2 * WEEK else None
         for metric in METRICS:
             if history[metric].isna().all():
                 # The landing cannot support it (marts.mart_kpi_coverage): nothing to forecast.
@@ -65,8 +79,8 @@ def forecast_periods(
                     error="add",
                     trend="add",
                     damped_trend=True,
-                    seasonal="add",
-                    seasonal_periods=7,
+                    seasonal=seasonal,
+                    seasonal_periods=WEEK if seasonal else None,
                 ).fit(disp=False)
                 paths = np.asarray(
                     fit.simulate(
@@ -112,9 +126,12 @@ def forecast_periods(
                             float(np.mean(totals >= target)) if target is not None else None
                         ),
                         "is_latest": as_of == last_day,
-                        "method": "ETS(A,Ad,A) weekly season, simulated 80% interval"
+                        "method": (
+                            f"ETS(A,Ad,{'A' if seasonal else 'N'})"
+                            f"{' weekly season' if seasonal else ''}, simulated 80% interval"
+                        )
                         if days_left
                         else "actual (period complete)",
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COLUMNS)
