@@ -1,4 +1,8 @@
-"""One row per paid channel (plus a total): fitted curve and recommended 30-day budget."""
+"""One row per paid channel (plus a total): fitted curve and recommended 30-day budget.
+
+Campaign-level attributed revenue, with the campaigns flagged for a cut taken
+out (see growth_ledger.intelligence.response_curves).
+"""
 
 from growth_ledger.intelligence.response_curves import recommend_reallocation
 
@@ -7,8 +11,12 @@ def model(dbt, session):
     dbt.config(materialized="table")
     inputs = dbt.ref("int_kpi_daily_inputs").df()
     margins = dbt.ref("int_margin_rates").df().iloc[0]
-    channels = inputs[inputs["scope_type"] == "channel"].rename(columns={"scope_id": "channel"})
+    scored = dbt.ref("int_campaign_efficiency_scored").df()
+    campaigns = dbt.ref("dim_campaign").df()[["campaign_key", "channel"]]
+    daily = inputs[inputs["scope_type"] == "campaign"].rename(columns={"scope_id": "campaign_key"})
+    daily = daily.merge(campaigns, on="campaign_key", how="inner")
     return recommend_reallocation(
-        channels[["kpi_date", "channel", "spend_eur", "revenue_eur"]],
+        daily[["kpi_date", "campaign_key", "channel", "spend_eur", "revenue_eur"]],
         margin_rate=float(margins["contribution_margin_rate"]),
+        cut_campaigns=set(scored.loc[scored["is_flagged"].astype(bool), "campaign_key"]),
     )

@@ -10,6 +10,6 @@ def model(dbt, session):
     campaigns = inputs[inputs["scope_type"] == "campaign"]
     return score_campaigns(
         campaigns,
-        gross_margin_rate=float(margins["gross_margin_rate"]),
+        margin_rate=float(margins["contribution_margin_rate"]),
         target_cac_eur=float(margins["target_cac_eur"]),
     )
