@@ -17,16 +17,16 @@ calendar as (
 
 channel_market_months as (
     select
+        {% for measure in kpi_additive_measures() -%}
+            sum(measures.{{ measure }}) as {{ measure }},
+        {% endfor -%}
         calendar.month_start_date,
         measures.channel,
-        measures.market,
-        {% for measure in kpi_additive_measures() -%}
-            sum(measures.{{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
-        {% endfor -%}
+        measures.market
     from measures
     inner join calendar
         on measures.date_day = calendar.date_day
-    group by 1, 2, 3
+    group by calendar.month_start_date, measures.channel, measures.market
 ),
 
 final as (

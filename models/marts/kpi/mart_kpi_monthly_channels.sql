@@ -18,15 +18,15 @@ calendar as (
 
 channel_months as (
     select
-        calendar.month_start_date,
-        measures.channel,
         {% for measure in kpi_additive_measures() -%}
-            sum(measures.{{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
+            sum(measures.{{ measure }}) as {{ measure }},
         {% endfor -%}
+        calendar.month_start_date,
+        measures.channel
     from measures
     inner join calendar
         on measures.date_day = calendar.date_day
-    group by 1, 2
+    group by calendar.month_start_date, measures.channel
 ),
 
 final as (

@@ -51,14 +51,14 @@ calendar as (
 
 months as (
     select
-        calendar.month_start_date,
         {% for measure in kpi_additive_measures() -%}
-            sum(measures.{{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
+            sum(measures.{{ measure }}) as {{ measure }},
         {% endfor -%}
+        calendar.month_start_date
     from measures
     inner join calendar
         on measures.date_day = calendar.date_day
-    group by 1
+    group by calendar.month_start_date
 ),
 
 monthly_targets as (
@@ -74,7 +74,7 @@ monthly_targets as (
         max(case when kpi = 'cac' then target_value end) as cac_target_eur,
         max(case when kpi = 'mrr' then target_value end) as mrr_target_eur
     from targets
-    group by 1
+    group by month_start_date
 ),
 
 subscriptions_by_month as (
@@ -88,7 +88,7 @@ subscriptions_by_month as (
         sum(case when movement_type = 'churn' then 1 else 0 end) as churned_subscribers,
         sum(case when mrr_eur > 0 then 1 else 0 end) as active_subscribers
     from subscription_months
-    group by 1
+    group by month_start_date
 ),
 
 organic_search_by_month as (
@@ -100,7 +100,7 @@ organic_search_by_month as (
     from search_console
     inner join calendar
         on search_console.search_date = calendar.date_day
-    group by 1
+    group by calendar.month_start_date
 ),
 
 joined as (
