@@ -9,29 +9,103 @@
         'marketing_spend_eur', 'impressions', 'clicks', 'platform_conversions', 'sessions',
         'engaged_sessions', 'orders', 'web_orders', 'new_customers', 'new_customers_from_paid',
         'subscription_orders', 'gross_sales_eur', 'discounts_eur', 'refunds_eur', 'net_revenue_eur',
-        'cogs_eur', 'gross_margin_eur', 'fulfilment_cost_eur', 'payment_fees_eur',
-        'contribution_margin_eur',
+        'web_net_revenue_eur', 'store_net_revenue_eur', 'cogs_eur', 'gross_margin_eur',
+        'web_gross_margin_eur', 'store_gross_margin_eur', 'fulfilment_cost_eur', 'payment_fees_eur',
+        'contribution_margin_eur', 'web_contribution_margin_eur',
     ]) }}
 {%- endmacro %}
 
-{#- KPI ratios from summed measures, shared by the daily and monthly marts so
-    both use one definition (see mart_kpi_dictionary). -#}
-{% macro kpi_ratios() -%}
-    contribution_margin_eur - marketing_spend_eur as contribution_after_marketing_eur,
-    {{ safe_divide('gross_margin_eur', 'net_revenue_eur') }} as gross_margin_pct,
-    {{ safe_divide('net_revenue_eur', 'marketing_spend_eur') }} as roas,
-    {{ safe_divide('gross_margin_eur', 'marketing_spend_eur') }} as poas,
-    {{ safe_divide('net_revenue_eur', 'gross_margin_eur') }} as breakeven_roas,
-    case when is_all_channels then {{ safe_divide('net_revenue_eur', 'marketing_spend_eur') }} end as mer,
-    {{ safe_divide('marketing_spend_eur', 'new_customers') }} as cac_eur,
-    case when is_all_channels then {{ safe_divide('marketing_spend_eur', 'new_customers_from_paid') }} end
-        as paid_cac_eur,
-    {{ safe_divide('net_revenue_eur', 'orders') }} as aov_eur,
-    {{ safe_divide('web_orders', 'sessions') }} as conversion_rate,
-    {{ safe_divide('clicks', 'impressions') }} as ctr,
-    {{ safe_divide('marketing_spend_eur', 'clicks') }} as cpc_eur,
-    {{ safe_divide('marketing_spend_eur * 1000', 'impressions') }} as cpm_eur,
-    {{ safe_divide('marketing_spend_eur', 'web_orders') }} as cpa_eur
+{#- Ratio and derived KPI columns generated from the MetricFlow metrics
+    (models/semantic/*.yml), so a KPI's formula is written once, in the metric
+    YAML. A metric lands in a mart when its config.meta names a mart_column and
+    every input metric's mart_column is available at the mart's grain:
+    `available` lists the columns the calling CTE already has (summed
+    measures). meta.mart_scope = 'totals' keeps a blended KPI (MER, paid CAC)
+    off per-channel rows: totals_only is 'include', 'exclude', or a SQL
+    condition for rows where it applies. An input with offset_window (growth
+    on the previous period) becomes lag() over partition_by, ordered by
+    order_by; without partition_by such metrics are left out. -#}
+{% macro kpi_metric_columns(available, totals_only='exclude', partition_by=none, order_by='month_start_date') -%}
+    {%- set generated = kpi_metric_expressions(available, totals_only, partition_by, order_by) -%}
+    {%- for column in generated %}
+    {{ column.expression }} as {{ column.name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro kpi_metric_meta(metric) -%}
+    {{ return(metric.config.meta if metric.config and metric.config.meta else (metric.meta or {})) }}
+{%- endmacro %}
+
+{% macro kpi_metric_expressions(available, totals_only='exclude', partition_by=none, order_by='month_start_date') -%}
+    {%- set resolved = {} -%}
+    {%- set generated = [] -%}
+    {%- if execute -%}
+        {%- set metrics = graph.metrics.values() | sort(attribute='name') | list -%}
+        {%- for metric in metrics -%}
+            {%- set column = kpi_metric_meta(metric).get('mart_column') -%}
+            {%- if column and column in available -%}
+                {%- do resolved.update({metric.name: column}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {#- Derived metrics may build on generated ones: resolve in passes. -#}
+        {%- for _ in range(4) -%}
+            {%- for metric in metrics -%}
+                {%- set meta = kpi_metric_meta(metric) -%}
+                {%- set column = meta.get('mart_column') -%}
+                {%- set scoped_out = meta.get('mart_scope') == 'totals' and totals_only == 'exclude' -%}
+                {%- if column and metric.name not in resolved and not scoped_out
+                    and metric.type in ('ratio', 'derived') -%}
+                    {%- set expression = kpi_metric_expression(metric, resolved, partition_by, order_by) -%}
+                    {%- if expression -%}
+                        {%- if meta.get('mart_scope') == 'totals' and totals_only not in ('include', 'exclude') -%}
+                            {%- set expression = 'case when ' ~ totals_only ~ ' then ' ~ expression ~ ' end' -%}
+                        {%- endif -%}
+                        {%- do resolved.update({metric.name: '(' ~ expression ~ ')'}) -%}
+                        {%- do generated.append({'name': column, 'expression': expression}) -%}
+                    {%- endif -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(generated) }}
+{%- endmacro %}
+
+{#- One metric's SQL over resolved inputs, or none when an input is missing. -#}
+{% macro kpi_metric_expression(metric, resolved, partition_by, order_by) -%}
+    {%- set params = metric.type_params -%}
+    {%- if metric.type == 'ratio' -%}
+        {%- for part in [params.numerator, params.denominator] -%}
+            {%- if part.name not in resolved or part.filter or part.offset_window -%}
+                {{ return(none) }}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ return(safe_divide(resolved[params.numerator.name], resolved[params.denominator.name])) }}
+    {%- endif -%}
+    {%- set inputs = [] -%}
+    {%- for part in params.metrics -%}
+        {%- if part.name not in resolved or part.filter or part.offset_to_grain -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- set value = resolved[part.name] -%}
+        {%- if part.offset_window -%}
+            {%- if partition_by is none -%}
+                {{ return(none) }}
+            {%- endif -%}
+            {%- set value = 'lag(' ~ value ~ ') over ('
+                ~ ('partition by ' ~ partition_by ~ ' ' if partition_by else '')
+                ~ 'order by ' ~ order_by ~ ')' -%}
+        {%- endif -%}
+        {%- do inputs.append({'key': part.alias or part.name, 'value': value}) -%}
+    {%- endfor -%}
+    {#- Placeholders first, so one input's SQL is never rewritten by another's name. -#}
+    {%- set expression = namespace(sql=params.expr) -%}
+    {%- for input in inputs | sort(attribute='key', reverse=true) -%}
+        {%- set expression.sql = modules.re.sub('\\b' ~ input.key ~ '\\b', '__kpi_input_' ~ loop.index ~ '__', expression.sql) -%}
+    {%- endfor -%}
+    {%- for input in inputs | sort(attribute='key', reverse=true) -%}
+        {%- set expression.sql = expression.sql | replace('__kpi_input_' ~ loop.index ~ '__', input.value) -%}
+    {%- endfor -%}
+    {{ return(expression.sql) }}
 {%- endmacro %}
 
 {#- Select every column of the model's contract, cast to its declared type:

@@ -31,7 +31,8 @@
             'requirement': 'web_orders',
             'alternatives': [['shop__orders']],
             'measures': ['web_orders', 'new_customers', 'new_customers_from_paid', 'subscription_orders',
-                'gross_sales_eur', 'discounts_eur', 'refunds_eur', 'fulfilment_cost_eur', 'payment_fees_eur'],
+                'gross_sales_eur', 'discounts_eur', 'refunds_eur', 'fulfilment_cost_eur', 'payment_fees_eur',
+                'web_net_revenue_eur', 'web_gross_margin_eur', 'web_contribution_margin_eur'],
             'kpis': ['cac_eur', 'paid_cac_eur', 'conversion_rate', 'cpa_eur'],
             'reason': 'no shop source (web orders) in the landing',
         },
@@ -46,7 +47,8 @@
             'requirement': 'product_costs',
             'alternatives': [['shop__orders', 'catalog__product_costs'], ['stores__sales']],
             'unmet_when_present': ['shop__orders'],
-            'measures': ['cogs_eur', 'gross_margin_eur', 'contribution_margin_eur'],
+            'measures': ['cogs_eur', 'gross_margin_eur', 'contribution_margin_eur', 'web_gross_margin_eur',
+                'web_contribution_margin_eur'],
             'kpis': ['gross_margin_pct', 'poas', 'breakeven_roas', 'contribution_after_marketing_eur'],
             'reason': 'no catalog/product_costs for the shop orders (COGS unknown), or no sales source',
         },
@@ -100,7 +102,7 @@
 {% macro covered_measure(measure, expression) -%}
     {%- set ns = namespace(met=true) -%}
     {%- for requirement in kpi_source_requirements() if measure in requirement['measures'] -%}
-        {%- set ns.met = kpi_requirement_met(requirement['requirement']) -%}
+        {%- set ns.met = ns.met and kpi_requirement_met(requirement['requirement']) -%}
     {%- endfor -%}
     {%- if ns.met -%}
         {{ expression }}

@@ -499,8 +499,9 @@ FOLDERS = {
 
 
 def _complete(frame: pd.DataFrame, entity: contract.Entity, currency: str) -> pd.DataFrame:
-    """Rows staging can load: every required field present, a currency with a rate."""
-    required = [c.name for c in entity.columns if c.required]
+    """Rows staging can load: key, every required id and the currency present, with a rate."""
+    ids = [c.name for c in entity.columns if c.required and c.name.endswith(("id", "urn"))]
+    required = list(dict.fromkeys([*entity.natural_key, *ids, currency]))
     values = frame[required].astype(str).apply(lambda column: column.str.strip())
     filled = (values != "").all(axis=1) & (values != "None").all(axis=1)
     known = frame[currency].isin(["EUR", *FX_RATES])

@@ -1,4 +1,7 @@
-"""mart_kpi_monthly's money equals an independent read of the raw files, to the cent.
+"""The monthly KPI marts' money equals an independent read of the raw files, to the cent.
+
+mart_kpi_monthly (month x channel x market), mart_kpi_monthly_channels (month x
+channel) and mart_kpi_monthly_totals (month) are each checked.
 
 The expected figures come from raw_reference (plain pandas / pyarrow over data/demo and
 the configuration seeds), never from the project's SQL:
@@ -13,7 +16,8 @@ the configuration seeds), never from the project's SQL:
   session of the purchase, else the landing_site tags, else the 'direct' rule;
 - store net revenue: POS net sales without the country's VAT, COGS from the POS, under
   retail_store;
-- ROAS = net revenue / spend (null without spend), all-channels row from the sums.
+- ROAS = web net revenue / spend (null without spend), MER = web and store net revenue /
+  spend (totals only), both from the period's sums.
 """
 
 import math
@@ -49,29 +53,66 @@ def expected_monthly(demo_landing: Path, raw_orders: pd.DataFrame) -> pd.DataFra
         .sum()
     )
     stores["channel"] = "retail_store"
-    revenue = pd.concat([web, stores]).groupby(KEYS, as_index=False).sum()
+    web["web_net_revenue_eur"] = web["net_revenue_eur"]
+    revenue = pd.concat([web, stores]).fillna(0.0).groupby(KEYS, as_index=False).sum()
     per_channel = spend.merge(revenue, on=KEYS, how="outer").fillna(0.0)
-    all_channels = per_channel.groupby("month_start_date", as_index=False)[MONEY].sum()
+    all_channels = per_channel.groupby("month_start_date", as_index=False)[
+        [*MONEY, "web_net_revenue_eur"]
+    ].sum()
     all_channels["channel"] = "all_channels"
     expected = pd.concat([per_channel, all_channels], ignore_index=True)
     expected["roas"] = [
         revenue / spend if spend else math.nan
         for revenue, spend in zip(
-            expected["net_revenue_eur"], expected["marketing_spend_eur"], strict=True
+            expected["web_net_revenue_eur"], expected["marketing_spend_eur"], strict=True
+        )
+    ]
+    expected["mer"] = [
+        revenue / spend if spend and channel == "all_channels" else math.nan
+        for revenue, spend, channel in zip(
+            expected["net_revenue_eur"],
+            expected["marketing_spend_eur"],
+            expected["channel"],
+            strict=True,
         )
     ]
     return expected
 
 
-@pytest.fixture()
-def mart_monthly(warehouse: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    mart = warehouse.sql(
-        "select month_start_date, channel, "
-        "cast(marketing_spend_eur as double) as marketing_spend_eur, "
-        "cast(net_revenue_eur as double) as net_revenue_eur, "
-        "cast(gross_margin_eur as double) as gross_margin_eur, roas "
-        "from marts.mart_kpi_monthly"
+MONEY_SQL = (
+    "cast(marketing_spend_eur as double) as marketing_spend_eur, "
+    "cast(net_revenue_eur as double) as net_revenue_eur, "
+    "cast(gross_margin_eur as double) as gross_margin_eur"
+)
+
+
+@pytest.fixture(params=["mart_kpi_monthly_channels", "mart_kpi_monthly"])
+def mart_monthly(
+    warehouse: duckdb.DuckDBPyConnection, request: pytest.FixtureRequest
+) -> pd.DataFrame:
+    """Per month and channel (the channel mart, or the market mart summed over markets;
+    ROAS of the latter is recomputed from the sums, as a BI tool would), and the totals
+    model as the all_channels rows."""
+    if request.param == "mart_kpi_monthly":
+        channels = warehouse.sql(
+            "select month_start_date, channel, "
+            "sum(cast(marketing_spend_eur as double)) as marketing_spend_eur, "
+            "sum(cast(net_revenue_eur as double)) as net_revenue_eur, "
+            "sum(cast(gross_margin_eur as double)) as gross_margin_eur, "
+            "sum(web_net_revenue_eur) / nullif(sum(marketing_spend_eur), 0) as roas, "
+            "cast(null as double) as mer "
+            "from marts.mart_kpi_monthly group by 1, 2"
+        ).df()
+    else:
+        channels = warehouse.sql(
+            f"select month_start_date, channel, {MONEY_SQL}, roas, cast(null as double) as mer "
+            "from marts.mart_kpi_monthly_channels"
+        ).df()
+    totals = warehouse.sql(
+        f"select month_start_date, 'all_channels' as channel, {MONEY_SQL}, roas, mer "
+        "from marts.mart_kpi_monthly_totals"
     ).df()
+    mart = pd.concat([channels, totals], ignore_index=True)
     mart["month_start_date"] = pd.to_datetime(mart["month_start_date"]).dt.date
     return mart
 
@@ -104,16 +145,16 @@ def assert_cents(rows: pd.DataFrame, column: str) -> None:
     )
 
 
-def assert_roas(rows: pd.DataFrame) -> None:
+def assert_ratio(rows: pd.DataFrame, column: str = "roas") -> None:
     bad = []
     for row in rows.itertuples():
-        raw, mart = row.roas_raw, row.roas_warehouse
+        raw, mart = getattr(row, f"{column}_raw"), getattr(row, f"{column}_warehouse")
         if raw is None or (isinstance(raw, float) and math.isnan(raw)):
             if not pd.isna(mart):
                 bad.append((row.month_start_date, row.channel, raw, mart))
         elif pd.isna(mart) or abs(raw - mart) > ROAS_RELATIVE * abs(raw):
             bad.append((row.month_start_date, row.channel, raw, mart))
-    assert not bad, "ROAS differs (month, channel, raw, mart):\n" + "\n".join(map(str, bad))
+    assert not bad, f"{column} differs (month, channel, raw, mart):\n" + "\n".join(map(str, bad))
 
 
 def test_the_reference_covers_every_month_and_paid_channel(
@@ -160,8 +201,45 @@ def test_net_revenue_and_gross_margin_per_month_and_channel(
 def test_roas_per_month_and_channel_and_all_channels(
     expected_monthly: pd.DataFrame, mart_monthly: pd.DataFrame
 ) -> None:
-    assert_roas(merged(expected_monthly, mart_monthly, all_channels=False))
-    assert_roas(merged(expected_monthly, mart_monthly, all_channels=True))
+    assert_ratio(merged(expected_monthly, mart_monthly, all_channels=False))
+    assert_ratio(merged(expected_monthly, mart_monthly, all_channels=True))
+
+
+def test_mer_is_blended_revenue_per_spend_on_the_totals(
+    expected_monthly: pd.DataFrame, mart_monthly: pd.DataFrame
+) -> None:
+    assert_ratio(merged(expected_monthly, mart_monthly, all_channels=True), "mer")
+
+
+def test_no_kpi_model_mixes_a_totals_row_into_its_rows(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """A BI user's sum() over mart_kpi_monthly or mart_kpi_monthly_channels equals the
+    totals: no all-channels row, no is_all_channels column."""
+    for model in ("mart_kpi_monthly", "mart_kpi_monthly_channels"):
+        columns = {
+            row[0]
+            for row in warehouse.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ?",
+                [model],
+            ).fetchall()
+        }
+        assert "is_all_channels" not in columns
+        channels = {
+            row[0]
+            for row in warehouse.sql(f"select distinct channel from marts.{model}").fetchall()
+        }
+        known = {
+            row[0] for row in warehouse.sql("select channel from marts.dim_channel").fetchall()
+        }
+        assert channels <= known, channels - known
+    summed, total = warehouse.sql(
+        "select (select sum(net_revenue_eur) from marts.mart_kpi_monthly), "
+        "(select sum(net_revenue_eur) from marts.mart_kpi_monthly_totals)"
+    ).fetchone()
+    assert float(total) > 0
+    assert float(summed) == pytest.approx(float(total), abs=0.01)
 
 
 def test_orders_money_and_channel_per_order(

@@ -36,7 +36,7 @@ from growth_ledger.report import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
 
-MART = "marts.mart_kpi_monthly"
+MART = "marts.mart_kpi_monthly_totals"
 # Evidence's error boxes: ErrorChart, BigValueError, ValueError, InlineError (border-negative/50),
 # the Dropdown error chip and the error overlay (border-negative). Deltas use border-negative/20.
 ERROR_SELECTOR = r".border-negative\/50, .border-negative"
@@ -66,7 +66,7 @@ def report_db(demo_warehouse: Path) -> Path:
     with duckdb.connect(str(demo_warehouse), read_only=True) as con:
         found = con.execute(
             "select count(*) from information_schema.tables "
-            "where table_schema = 'marts' and table_name = 'mart_kpi_monthly'"
+            "where table_schema = 'marts' and table_name = 'mart_kpi_monthly_totals'"
         ).fetchone()
     assert found and found[0] == 1, f"{MART} is not in {demo_warehouse}: the board pack reads it"
     return demo_warehouse
@@ -155,8 +155,7 @@ def expected_headline(db_path: Path) -> tuple[str, str]:
             f"""
             select month_start_date, sum(net_revenue_eur)::decimal(38, 6)
             from {MART}
-            where is_all_channels
-                and month_start_date = (
+            where month_start_date = (
                     select max(month_start_date) from {MART} where month_start_date < ?
                 )
             group by month_start_date
@@ -312,8 +311,7 @@ def test_executive_tiles_match_warehouse(
         f"""
         select gross_margin_eur, contribution_after_marketing_eur, marketing_spend_eur
         from {MART}
-        where is_all_channels
-            and month_start_date = (
+        where month_start_date = (
                 select max(month_start_date) from {MART} where month_start_date < ?
             )
         """,
@@ -347,8 +345,7 @@ def test_channels_total_spend_matches_warehouse(
     """Default period on the channel page: every full month in the mart."""
     (spend,) = query_one(
         report_db,
-        f"select sum(marketing_spend_eur) from {MART} "
-        "where is_all_channels and month_start_date < ?",
+        f"select sum(marketing_spend_eur) from {MART} where month_start_date < ?",
         [latest_full_month()],
     )
     (ad_spend,) = query_one(

@@ -1,4 +1,4 @@
-{#- The additive measures behind every KPI, per day and channel. Ratios are
+{#- The additive measures behind every KPI, per day, channel and market. Ratios are
     computed from these sums in the marts (never averaged), so a day, a month
     or all channels together give the right ratio. A measure the landing cannot
     support (its sources absent) is null, not zero (macro covered_measure,
@@ -13,10 +13,19 @@ channels as (
     select channel from {{ ref('dim_channel') }}
 ),
 
+-- Every market of seed countries, plus 'unmapped' (spend of campaigns without a
+-- market, sessions from other countries).
+markets as (
+    select distinct market from {{ ref('dim_geography') }}
+    union
+    select 'unmapped' as market
+),
+
 ad_performance as (
     select
         ad_date,
         channel,
+        market,
         spend_eur,
         impressions,
         clicks,
@@ -28,6 +37,7 @@ sessions as (
     select
         session_date,
         channel,
+        market,
         is_consent_gap,
         is_engaged
     from {{ ref('fct_sessions') }}
@@ -37,6 +47,7 @@ orders as (
     select
         orders.order_date,
         orders.channel,
+        orders.market,
         orders.is_cancelled,
         orders.is_first_order,
         orders.is_subscription_order,
@@ -64,6 +75,7 @@ store_sales as (
     select
         sales_date,
         channel,
+        market,
         transactions,
         net_revenue_eur,
         cogs_eur,
@@ -75,28 +87,31 @@ spend_by_day as (
     select
         ad_date as date_day,
         channel,
+        market,
         sum(spend_eur) as marketing_spend_eur,
         sum(impressions) as impressions,
         sum(clicks) as clicks,
         sum(platform_conversions) as platform_conversions
     from ad_performance
-    group by 1, 2
+    group by 1, 2, 3
 ),
 
 sessions_by_day as (
     select
         session_date as date_day,
         channel,
+        market,
         sum(case when is_consent_gap then 0 else 1 end) as sessions,
         sum(case when is_engaged and not is_consent_gap then 1 else 0 end) as engaged_sessions
     from sessions
-    group by 1, 2
+    group by 1, 2, 3
 ),
 
 web_orders_by_day as (
     select
         orders.order_date as date_day,
         orders.channel,
+        orders.market,
         -- Cancelled orders stay in fct_orders with zero revenue; they are not orders here.
         sum(case when not orders.is_cancelled then 1 else 0 end) as orders,
         sum(case when not orders.is_cancelled and orders.is_first_order then 1 else 0 end) as new_customers,
@@ -121,19 +136,20 @@ web_orders_by_day as (
     from orders
     left join paid_channels
         on orders.first_order_channel = paid_channels.channel
-    group by 1, 2
+    group by 1, 2, 3
 ),
 
 store_sales_by_day as (
     select
         sales_date as date_day,
         channel,
+        market,
         sum(transactions) as orders,
         sum(net_revenue_eur) as net_revenue_eur,
         sum(cogs_eur) as cogs_eur,
         sum(gross_margin_eur) as gross_margin_eur
     from store_sales
-    group by 1, 2
+    group by 1, 2, 3
 ),
 
 activity_bounds as (
@@ -150,17 +166,20 @@ activity_bounds as (
 day_channel_spine as (
     select
         calendar.date_day,
-        channels.channel
+        channels.channel,
+        markets.market
     from calendar
     inner join activity_bounds
         on calendar.date_day between activity_bounds.first_date and activity_bounds.last_date
     cross join channels
+    cross join markets
 ),
 
 final as (
     select
         spine.date_day,
         spine.channel,
+        spine.market,
         coalesce(spend_by_day.marketing_spend_eur, 0) as marketing_spend_eur,
         coalesce(spend_by_day.impressions, 0) as impressions,
         coalesce(spend_by_day.clicks, 0) as clicks,
@@ -175,6 +194,11 @@ final as (
         coalesce(web_orders_by_day.gross_sales_eur, 0) as gross_sales_eur,
         coalesce(web_orders_by_day.discounts_eur, 0) as discounts_eur,
         coalesce(web_orders_by_day.refunds_eur, 0) as refunds_eur,
+        coalesce(web_orders_by_day.net_revenue_eur, 0) as web_net_revenue_eur,
+        coalesce(store_sales_by_day.net_revenue_eur, 0) as store_net_revenue_eur,
+        coalesce(web_orders_by_day.gross_margin_eur, 0) as web_gross_margin_eur,
+        coalesce(store_sales_by_day.gross_margin_eur, 0) as store_gross_margin_eur,
+        coalesce(web_orders_by_day.contribution_margin_eur, 0) as web_contribution_margin_eur,
         coalesce(web_orders_by_day.net_revenue_eur, 0) + coalesce(store_sales_by_day.net_revenue_eur, 0)
             as net_revenue_eur,
         coalesce(web_orders_by_day.cogs_eur, 0) + coalesce(store_sales_by_day.cogs_eur, 0) as cogs_eur,
@@ -187,13 +211,25 @@ final as (
             as contribution_margin_eur
     from day_channel_spine as spine
     left join spend_by_day
-        on spine.date_day = spend_by_day.date_day and spine.channel = spend_by_day.channel
+        on
+            spine.date_day = spend_by_day.date_day
+            and spine.channel = spend_by_day.channel
+            and spine.market = spend_by_day.market
     left join sessions_by_day
-        on spine.date_day = sessions_by_day.date_day and spine.channel = sessions_by_day.channel
+        on
+            spine.date_day = sessions_by_day.date_day
+            and spine.channel = sessions_by_day.channel
+            and spine.market = sessions_by_day.market
     left join web_orders_by_day
-        on spine.date_day = web_orders_by_day.date_day and spine.channel = web_orders_by_day.channel
+        on
+            spine.date_day = web_orders_by_day.date_day
+            and spine.channel = web_orders_by_day.channel
+            and spine.market = web_orders_by_day.market
     left join store_sales_by_day
-        on spine.date_day = store_sales_by_day.date_day and spine.channel = store_sales_by_day.channel
+        on
+            spine.date_day = store_sales_by_day.date_day
+            and spine.channel = store_sales_by_day.channel
+            and spine.market = store_sales_by_day.market
 ),
 
 covered as (
@@ -202,7 +238,8 @@ covered as (
             {{ covered_measure(measure, measure) }} as {{ measure }},
         {% endfor -%}
         date_day,
-        channel
+        channel,
+        market
     from final
 )
 

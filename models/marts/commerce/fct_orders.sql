@@ -4,6 +4,13 @@ orders as (
     select * from {{ ref('int_orders_with_margin') }}
 ),
 
+geography as (
+    select
+        country_code,
+        market
+    from {{ ref('dim_geography') }}
+),
+
 final as (
     select
         order_id,
@@ -13,7 +20,8 @@ final as (
         order_date,
         customer_id,
         shop_customer_id,
-        country_code,
+        orders.country_code,
+        coalesce(geography.market, 'unmapped') as market,
         channel,
         source_name,
         is_subscription_order,
@@ -60,6 +68,8 @@ final as (
         payment_fees_eur,
         contribution_margin_eur
     from orders
+    left join geography
+        on orders.country_code = geography.country_code
 )
 
 select * from final

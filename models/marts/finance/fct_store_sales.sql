@@ -20,6 +20,7 @@ store_sales as (
 countries as (
     select
         country_code,
+        market,
         prices_include_tax,
         standard_tax_rate
     from {{ ref('countries') }}
@@ -30,6 +31,7 @@ countries as (
 tax_shares as (
     select
         store_sales.*,
+        coalesce(countries.market, 'unmapped') as market,
         case
             when countries.prices_include_tax then 1 / (1 + countries.standard_tax_rate)
             else 1.0
@@ -46,6 +48,7 @@ final as (
         store_id,
         store_name,
         country_code,
+        market,
         'retail_store' as channel,
         currency,
         units_per_eur,

@@ -23,14 +23,16 @@ targets as (
 ),
 
 channel_rows as (
+    -- The measures come per market too; this mart stays at day and channel.
     select
         date_day,
         channel,
         {% for measure in kpi_additive_measures() -%}
-            {{ measure }},
+            sum({{ measure }}) as {{ measure }},
         {% endfor -%}
         false as is_all_channels
     from measures
+    group by 1, 2
 ),
 
 all_channels_rows as (
@@ -52,9 +54,11 @@ unioned as (
 ),
 
 with_ratios as (
+    -- Ratio and derived KPIs from the metric YAML; blended ones (MER, paid CAC)
+    -- only on the all-channels row.
     select
         *,
-        {{ kpi_ratios() }}
+        {{ kpi_metric_columns(['date_day', 'channel'] + kpi_additive_measures(), totals_only='is_all_channels') }}
     from unioned
 ),
 

@@ -14,6 +14,7 @@
             'finance_alignment': meta.get('finance_alignment', ''),
             'higher_is_better': meta.get('higher_is_better'),
             'owner': meta.get('owner', ''),
+            'mart_column': meta.get('mart_column'),
         }) -%}
     {%- endfor -%}
 {%- endif %}
@@ -31,7 +32,8 @@ metrics as (
             {{ dbt.string_literal(row.unit) }} as unit,
             {{ dbt.string_literal(row.finance_alignment | replace("'", "''")) }} as finance_alignment,
             {{ 'null' if row.higher_is_better is none else (row.higher_is_better | string | lower) }} as is_higher_better,
-            {{ dbt.string_literal(row.owner) }} as owner
+            {{ dbt.string_literal(row.owner) }} as owner,
+            {{ 'cast(null as ' ~ api.Column.translate_type('string') ~ ')' if row.mart_column is none else dbt.string_literal(row.mart_column) }} as mart_column
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
     {%- if rows | length == 0 %}
@@ -44,7 +46,8 @@ metrics as (
         cast(null as {{ api.Column.translate_type('string') }}) as unit,
         cast(null as {{ api.Column.translate_type('string') }}) as finance_alignment,
         cast(null as boolean) as is_higher_better,
-        cast(null as {{ api.Column.translate_type('string') }}) as owner
+        cast(null as {{ api.Column.translate_type('string') }}) as owner,
+        cast(null as {{ api.Column.translate_type('string') }}) as mart_column
     where false
     {%- endif %}
 ),

@@ -27,7 +27,8 @@ campaigns as (
     select
         campaign_key,
         channel,
-        sub_channel
+        sub_channel,
+        market
     from {{ ref('int_campaigns_classified') }}
 ),
 
@@ -41,6 +42,8 @@ final as (
         ad_performance.campaign_key,
         campaigns.channel,
         campaigns.sub_channel,
+        -- Spend's market is the campaign's (taxonomy or override): ad accounts carry no country.
+        coalesce(campaigns.market, 'unmapped') as market,
         ad_performance.ad_group_id,
         ad_performance.ad_group_name,
         ad_performance.ad_id,

@@ -32,6 +32,13 @@ sessions as (
     from {{ ref('int_sessions_from_events') }}
 ),
 
+geography as (
+    select
+        country_name,
+        market
+    from {{ ref('dim_geography') }}
+),
+
 final as (
     select
         session_key,
@@ -51,6 +58,8 @@ final as (
         channel,
         device_category,
         geo_country,
+        -- GA4 gives the country's English name (from the IP); other countries are unmapped.
+        coalesce(geography.market, 'unmapped') as market,
         events,
         page_views,
         engagement_time_msec,
@@ -62,6 +71,8 @@ final as (
         purchase_revenue_eur,
         transaction_ids
     from sessions
+    left join geography
+        on sessions.geo_country = geography.country_name
 )
 
 select * from final

@@ -1,4 +1,6 @@
--- One row per month and channel, plus one all-channels row per month (is_all_channels).
+-- One row per month and channel (marts.mart_kpi_monthly_channels), plus one all-channels
+-- row per month (is_all_channels) from marts.mart_kpi_monthly_totals. The warehouse keeps
+-- the two grains in separate models so a BI sum() cannot double; the pages filter here.
 select
     month_start_date,
     channel,
@@ -22,6 +24,8 @@ select
     fulfilment_cost_eur,
     payment_fees_eur,
     contribution_margin_eur,
+    web_net_revenue_eur,
+    store_net_revenue_eur,
     is_all_channels,
     contribution_after_marketing_eur,
     gross_margin_pct,
@@ -65,4 +69,15 @@ select
     net_revenue_retention,
     organic_clicks,
     average_position
-from marts.mart_kpi_monthly
+from (
+    select
+        *,
+        false as is_all_channels
+    from marts.mart_kpi_monthly_channels
+    union all by name
+    select
+        *,
+        'all_channels' as channel,
+        true as is_all_channels
+    from marts.mart_kpi_monthly_totals
+) as kpi
