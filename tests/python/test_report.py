@@ -593,17 +593,24 @@ def test_board_pack_lists_every_action_with_owner(
 ) -> None:
     with duckdb.connect(str(report_db), read_only=True) as con:
         actions = con.execute(
-            "select priority, owner, expected_impact_eur from marts.fct_recommended_actions"
+            "select priority, owner, expected_impact_eur, expected_impact_low_eur, "
+            "expected_impact_high_eur from marts.fct_recommended_actions"
         ).fetchall()
     text = squash(" ".join(board_pack_pages))
     start = text.index("7. Recommended actions")
     section = text[start : text.index("Appendix: data quality", start)]
-    for priority, owner, impact in actions:
+
+    def signed(value: float) -> str:
+        return ("+" if value >= 0 else "") + format_eur0(Decimal(str(value)))
+
+    for priority, owner, impact, low, high in actions:
         assert f"{int(priority)}. " in section, f"action {priority} missing"
         assert f"Owner: {owner or 'to assign'}" in section
         if impact is not None:
-            signed = ("+" if impact >= 0 else "") + format_eur0(Decimal(str(impact)))
-            assert f"Expected effect: {signed}" in section, f"action {priority}: {signed}"
+            effect = f"Expected effect: {signed(impact)}"
+            if low is not None and high is not None:
+                effect += f" (range {signed(low)} to {signed(high)})"
+            assert effect in section, f"action {priority}: {effect}"
 
 
 # --------------------------------------------------------------------------- exposures
