@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# System packages the board pack needs: Node.js + npm (Evidence) and Chromium (PDF, browser
-# tests). Idempotent: installs only what is missing, runs `apt-get update` at most once.
+# System packages the board pack needs: Node.js + npm (Evidence), Chromium (PDF, browser
+# tests) and poppler-utils (the tests read the PDF's text). Idempotent: installs only what is
+# missing, runs `apt-get update` at most once.
 # Needs root (or sudo) only when something has to be installed.
 set -euo pipefail
 
@@ -44,6 +45,12 @@ fi
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
     echo "install_system_deps: installing chromium"
     apt_install chromium
+fi
+
+# pdftotext / pdftoppm (poppler-utils): the browser tests read the board pack PDF's text.
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    echo "install_system_deps: installing poppler-utils"
+    apt_install poppler-utils
 fi
 
 chromium_bin="$(command -v chromium || command -v chromium-browser)"

@@ -1,14 +1,18 @@
 """Build the board pack: the Evidence site in ``reports/`` over a DuckDB warehouse, and its PDF.
 
 Node.js and npm run Evidence (``evidence sources`` then ``evidence build``); headless Chromium
-prints the executive page to ``board_pack.pdf``. Everything runs offline.
+prints the board-pack page (``/board-pack``: cover, one section per A4 page, a footer with the
+company name and page numbers) to ``board_pack.pdf``. Everything runs offline.
 
 Environment variables read here:
 
 - ``GROWTH_LEDGER_REPORTS_DIR``: the Evidence project (default: ``reports/`` of the project folder,
   see growth_ledger.paths).
 - ``GROWTH_LEDGER_CHROMIUM``: the Chromium binary (default: ``chromium`` on the PATH).
-- ``GROWTH_LEDGER_STEP_TIMEOUT``: seconds after which a hung Node step is stopped (default 900).
+- ``GROWTH_LEDGER_STEP_TIMEOUT``: seconds after which a hung Node step is stopped (default 2400:
+  a ten-page `evidence build` took 20 minutes on a loaded 2-core machine).
+- ``GROWTH_LEDGER_COMPANY_NAME``: the company name on the site and the cover (default: from the
+  warehouse's ``brand_search_terms`` seed, the term described as the company name).
 
 Evidence reads the warehouse path from ``EVIDENCE_SOURCE__warehouse__filename``, which this
 module sets for its subprocesses (relative to the source folder, as the connector expects).
@@ -17,9 +21,11 @@ module sets for its subprocesses (relative to the source folder, as the connecto
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import functools
 import hashlib
+import html
 import http.server
 import os
 import re
@@ -34,6 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 from rich.console import Console
 
 from growth_ledger.paths import project_dir
@@ -42,6 +49,12 @@ from growth_ledger.progress import StepProgress
 SOURCE_NAME = "warehouse"
 SOURCE_FILENAME_ENV = f"EVIDENCE_SOURCE__{SOURCE_NAME}__filename"
 PDF_NAME = "board_pack.pdf"
+# The Evidence page printed as the board pack (reports/pages/board-pack.md).
+BOARD_PACK_PATH = "/board-pack"
+COMPANY_ENV = "GROWTH_LEDGER_COMPANY_NAME"
+# Vite hands VITE_* variables of the build's environment to the pages (+layout.svelte, cover).
+COMPANY_VITE_ENV = "VITE_GROWTH_LEDGER_COMPANY_NAME"
+BRAND_TERMS_TABLE = "reference.brand_search_terms"
 MIN_NODE_MAJOR = 18
 # How Node reports a truncated cache file in reports/.evidence/meta.
 TRUNCATED_CACHE_SIGNS = ("Unexpected end of JSON input", "in JSON at position")
@@ -79,6 +92,44 @@ class ReportResult:
     site_dir: Path
     pdf_path: Path | None
     timings: dict[str, float] = field(default_factory=dict)
+
+
+def display_name(term: str) -> str:
+    """A brand term as a name: words capitalised, vowel-less short words as initials (gl -> GL)."""
+    words = []
+    for word in term.split():
+        if word.islower() and len(word) <= 3 and not set(word) & set("aeiouy"):
+            words.append(word.upper())
+        elif word.islower():
+            words.append(word[:1].upper() + word[1:])
+        else:
+            words.append(word)  # the data's own capitals (McKinsey, iPhone) stay as they are
+    return " ".join(words)
+
+
+def company_name(db_path: Path) -> str:
+    """The company the board pack is for: GROWTH_LEDGER_COMPANY_NAME, else the warehouse's data.
+
+    The brand-terms seed lists the names a search for the brand uses; the term described as
+    the company name wins, else the first multi-word term, else the first term. "" when the
+    warehouse holds no terms (the site then says "Board pack").
+    """
+    configured = os.environ.get(COMPANY_ENV, "").strip()
+    if configured:
+        return configured
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            rows = con.execute(
+                f"select brand_term, coalesce(description, '') from {BRAND_TERMS_TABLE}"
+            ).fetchall()
+    except duckdb.Error:
+        return ""
+    terms = [(str(term).strip(), str(description)) for term, description in rows if term]
+    if not terms:
+        return ""
+    described = [t for t, d in terms if re.search(r"company\s+name", d, re.IGNORECASE)]
+    multi_word = [t for t, _ in terms if " " in t]
+    return display_name((described or multi_word or [terms[0][0]])[0])
 
 
 def default_reports_dir() -> Path:
@@ -196,6 +247,7 @@ def _node_env(db_path: Path, reports_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
+            COMPANY_VITE_ENV: company_name(db_path),
             # The DuckDB connector joins this with the source folder, so it must be relative.
             SOURCE_FILENAME_ENV: os.path.relpath(db_path.resolve(), source_dir.resolve()),
             "SEND_ANONYMOUS_USAGE_STATS": "no",
@@ -265,11 +317,39 @@ def serve_site(site_dir: Path) -> Iterator[str]:
 # --------------------------------------------------------------------------- PDF
 
 
-def print_pdf(url: str, pdf_path: Path, *, timeout_s: float = 120) -> Path:
-    """Print url to pdf_path with headless Chromium, after the page's data and charts loaded.
+# Evidence swaps every live chart for a print-sized copy (650 px wide) on this event: the
+# event its own "Print PDF" menu sends. A headless printToPDF sends no beforeprint event.
+EXPORT_BEFOREPRINT_JS = "() => window.dispatchEvent(new Event('export-beforeprint'))"
+PDF_MARGIN = {"top": "14mm", "right": "12mm", "bottom": "18mm", "left": "12mm"}
 
-    Uses Playwright (driving the system Chromium, no browser download) when it is installed,
-    else Chromium's own --print-to-pdf with a virtual-time budget.
+
+def _footer_template(footer_text: str) -> str:
+    """Chromium's footer template: footer text left, "Page n of N" right, on every page."""
+    text = html.escape(footer_text)
+    return (
+        '<div style="width: 100%; font-size: 8px; color: #6b7280; padding: 0 12mm; '
+        'display: flex; justify-content: space-between; font-family: sans-serif;">'
+        f"<span>{text}</span>"
+        '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>'
+        "</div>"
+    )
+
+
+def footer_text(company: str, today: dt.date | None = None) -> str:
+    """The footer of every page: whose board pack, printed when."""
+    printed = (today or dt.date.today()).strftime("%d %B %Y")
+    who = f"{company} board pack" if company else "Board pack"
+    return f"{who} · printed {printed} · confidential"
+
+
+def print_pdf(
+    url: str, pdf_path: Path, *, timeout_s: float = 180, footer: str = "Board pack"
+) -> Path:
+    """Print url to pdf_path (A4) with headless Chromium, after the page's data and charts loaded.
+
+    Uses Playwright (driving the system Chromium, no browser download) when it is installed:
+    every page then carries ``footer`` and "Page n of N". Without Playwright, Chromium's own
+    --print-to-pdf with its default header and footer (title, date, URL, page numbers).
     """
     chromium = find_chromium()
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
@@ -286,8 +366,18 @@ def print_pdf(url: str, pdf_path: Path, *, timeout_s: float = 120) -> Path:
                 page.goto(url, wait_until="networkidle", timeout=timeout_s * 1000)
                 page.wait_for_function(PAGE_READY_JS, timeout=timeout_s * 1000)
                 page.wait_for_timeout(1500)  # chart animations settle
-                margin = {side: "12mm" for side in ("top", "right", "bottom", "left")}
-                page.pdf(path=str(pdf_path), format="A4", print_background=True, margin=margin)
+                page.evaluate(EXPORT_BEFOREPRINT_JS)
+                page.emulate_media(media="print")
+                page.wait_for_timeout(2500)  # print copies of the charts render
+                page.pdf(
+                    path=str(pdf_path),
+                    format="A4",
+                    print_background=True,
+                    margin=PDF_MARGIN,
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=_footer_template(footer),
+                )
             finally:
                 browser.close()
     if not pdf_path.exists() or pdf_path.stat().st_size < 1000:
@@ -301,7 +391,6 @@ def _print_pdf_cli(chromium: str, url: str, pdf_path: Path, timeout_s: float) ->
             chromium,
             *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
             "--run-all-compositor-stages-before-draw",
             "--virtual-time-budget=30000",
             f"--print-to-pdf={pdf_path}",
@@ -402,7 +491,7 @@ def build_report(
         find_chromium()  # fail before the long build, not after it
     check_node()
 
-    timeout = float(os.environ.get("GROWTH_LEDGER_STEP_TIMEOUT", "900"))
+    timeout = float(os.environ.get("GROWTH_LEDGER_STEP_TIMEOUT", "2400"))
     env = _node_env(db_path, reports_dir)
     logs = reports_dir / ".evidence" / "logs"
     evidence = str(reports_dir / "node_modules" / ".bin" / "evidence")
@@ -466,7 +555,11 @@ def build_report(
             started = time.perf_counter()
             try:
                 with serve_site(out_dir) as base_url:
-                    pdf_path = print_pdf(f"{base_url}/", out_dir / PDF_NAME)
+                    pdf_path = print_pdf(
+                        f"{base_url}{BOARD_PACK_PATH}",
+                        out_dir / PDF_NAME,
+                        footer=footer_text(env[COMPANY_VITE_ENV]),
+                    )
             except Exception as error:
                 progress.update(task, description="[red]pdf failed")
                 raise ReportError(

@@ -15,6 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 import pytest
+import yaml
 
 from growth_ledger.check import DEFAULT_DOCS_DIR as STATIC_DATA_DOCS
 from growth_ledger.report import (
@@ -29,6 +33,7 @@ from growth_ledger.report import (
     PAGE_READY_JS,
     ReportResult,
     build_report,
+    company_name,
     find_chromium,
     serve_site,
 )
@@ -58,7 +63,28 @@ EXPECTED_PAGES = {
     ),
     "/data-quality": ("mart_source_reconciliation",),
     "/kpi-dictionary": ("mart_kpi_dictionary",),
+    "/board-pack": ("fct_recommended_actions", "mart_forecast_to_period_end"),
 }
+REPO = Path(__file__).resolve().parents[2]
+PAGES_DIR = REPO / "reports" / "pages"
+SOURCES_DIR = REPO / "reports" / "sources" / "warehouse"
+EXPOSURES = REPO / "models" / "marts" / "_marts__exposures.yml"
+# Section titles of the printed board pack, in their order.
+BOARD_PACK_SECTIONS = (
+    "1. Executive summary against targets",
+    "2. Revenue and margin by market and channel",
+    "3. Marketing efficiency",
+    "4. Attribution and platform over-claim",
+    "5. Customers and subscriptions",
+    "6. Forecast to period end",
+    "7. Recommended actions",
+    "Appendix: data quality",
+)
+# A code a reader should never see: lower-case words joined by underscores (paid_search,
+# spend_eur, meta_ads). Campaign names (FR_SEARCH_MOFU_...) are upper case and names.
+SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+# What an engineer's export shows and a reader should not: money as "1070.0 EUR".
+ENGINEERING_MONEY = re.compile(r"\d+\.\d+ EUR|\bEUR\b")
 
 
 @pytest.fixture(scope="module")
@@ -434,3 +460,181 @@ def test_actions_page_lists_every_action(
             assert table_rows(page.locator("table").first) == actions
         finally:
             page.close()
+
+
+# --------------------------------------------------------------------------- the printed pack
+
+
+def pdf_pages(pdf_path: Path) -> list[str]:
+    """Text of every page of a PDF (poppler's pdftotext; pages end with a form feed)."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.fail("pdftotext not found: bash scripts/install_system_deps.sh (poppler-utils)")
+    out = subprocess.run(
+        [pdftotext, "-layout", "-enc", "UTF-8", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pages = out.split("\f")
+    if pages and not pages[-1].strip():
+        pages = pages[:-1]
+    return pages
+
+
+def pdf_page_count(pdf_path: Path) -> int:
+    """Page count from the PDF's own page tree (pdfinfo), independent of the text split."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        pytest.fail("pdfinfo not found: bash scripts/install_system_deps.sh (poppler-utils)")
+    info = subprocess.run(
+        [pdfinfo, str(pdf_path)], capture_output=True, text=True, check=True
+    ).stdout
+    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    assert match, info
+    return int(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def board_pack_pages(built: ReportResult) -> list[str]:
+    assert built.pdf_path is not None
+    return pdf_pages(built.pdf_path)
+
+
+def squash(text: str) -> str:
+    """Text with runs of whitespace as one space (pdftotext lays columns out with spaces)."""
+    return " ".join(text.split())
+
+
+def test_board_pack_has_at_least_eight_numbered_pages(
+    built: ReportResult, board_pack_pages: list[str]
+) -> None:
+    assert built.pdf_path is not None
+    count = pdf_page_count(built.pdf_path)
+    assert count >= 8, f"the board pack has {count} pages"
+    assert len(board_pack_pages) == count
+    for number, text in enumerate(board_pack_pages, start=1):
+        assert f"Page {number} of {count}" in squash(text), f"page {number}: no page number"
+
+
+def test_board_pack_cover_and_footer_name_the_company(
+    board_pack_pages: list[str], report_db: Path
+) -> None:
+    company = company_name(report_db)
+    assert company, "the warehouse names no company (reference.brand_search_terms)"
+    # Independent of the driver: the name is one of the brand terms of the seed, as a name.
+    with duckdb.connect(str(report_db), read_only=True) as con:
+        terms = {
+            t.lower()
+            for (t,) in con.execute(
+                "select brand_term from reference.brand_search_terms"
+            ).fetchall()
+        }
+    assert company.lower() in terms
+    cover = squash(board_pack_pages[0])
+    assert company in cover
+    month_name, _ = expected_headline(report_db)
+    assert f"Period: {month_name}" in cover
+    assert "Data freshness" in cover and "As of" in cover
+    for number, text in enumerate(board_pack_pages, start=1):
+        assert f"{company} board pack" in squash(text), f"page {number}: no footer"
+
+
+def test_board_pack_has_every_section_in_order(board_pack_pages: list[str]) -> None:
+    text = squash(" ".join(board_pack_pages[1:]))  # after the cover (which lists them)
+    positions = []
+    for title in BOARD_PACK_SECTIONS:
+        assert title in text, f"section missing from the PDF: {title}"
+        positions.append(text.index(title))
+    assert positions == sorted(positions), "sections out of order"
+    # One section per page at least: each starts a page of its own.
+    starts = [squash(page) for page in board_pack_pages]
+    for title in BOARD_PACK_SECTIONS:
+        assert any(page.startswith(title) for page in starts), f"{title} does not start a page"
+
+
+def test_board_pack_reads_as_words_not_codes(board_pack_pages: list[str]) -> None:
+    for number, text in enumerate(board_pack_pages, start=1):
+        codes = sorted(set(SNAKE_CASE.findall(text)))
+        assert codes == [], f"page {number}: codes instead of labels: {codes}"
+        money = ENGINEERING_MONEY.findall(text)
+        assert money == [], f"page {number}: money as {money}"
+        assert "\u2026" not in text and "..." not in text, f"page {number}: clipped text"
+
+
+def test_board_pack_headline_matches_warehouse(
+    board_pack_pages: list[str], report_db: Path
+) -> None:
+    """Net revenue and its difference to target of the period, as the summary page prints them."""
+    net_revenue, target = query_one(
+        report_db,
+        f"""
+        select net_revenue_eur, net_revenue_target_eur
+        from {MART}
+        where is_all_channels
+            and month_start_date = (
+                select max(month_start_date) from {MART} where month_start_date < ?
+            )
+        """,
+        [latest_full_month()],
+    )
+    summary = next(squash(p) for p in board_pack_pages if p.strip().startswith("1. Executive"))
+    difference = Decimal(net_revenue) - Decimal(target)
+    signed = ("+" if difference >= 0 else "") + format_eur0(difference)
+    assert format_eur0(Decimal(net_revenue)) in summary
+    assert signed in summary, f"{signed} not on the summary page"
+
+
+def test_board_pack_lists_every_action_with_owner(
+    board_pack_pages: list[str], report_db: Path
+) -> None:
+    with duckdb.connect(str(report_db), read_only=True) as con:
+        actions = con.execute(
+            "select priority, owner, expected_impact_eur, expected_impact_low_eur, "
+            "expected_impact_high_eur from marts.fct_recommended_actions"
+        ).fetchall()
+    text = squash(" ".join(board_pack_pages))
+    start = text.index("7. Recommended actions")
+    section = text[start : text.index("Appendix: data quality", start)]
+
+    def signed(value: float) -> str:
+        return ("+" if value >= 0 else "") + format_eur0(Decimal(str(value)))
+
+    for priority, owner, impact, low, high in actions:
+        assert f"{int(priority)}. " in section, f"action {priority} missing"
+        assert f"Owner: {owner or 'to assign'}" in section
+        if impact is not None:
+            effect = f"Expected effect: {signed(impact)}"
+            if low is not None and high is not None:
+                effect += f" (range {signed(low)} to {signed(high)})"
+            assert effect in section, f"action {priority}: {effect}"
+
+
+# --------------------------------------------------------------------------- exposures
+
+
+def page_tables(page: Path) -> set[str]:
+    """Warehouse tables a page's queries read (``warehouse.<source>`` in its SQL blocks)."""
+    return set(re.findall(r"\bwarehouse\.(\w+)", page.read_text()))
+
+
+def source_marts(source: str) -> set[str]:
+    """The marts a source query of reports/sources/warehouse/ selects from."""
+    sql = (SOURCES_DIR / f"{source}.sql").read_text()
+    return set(re.findall(r"\bfrom\s+marts\.(\w+)", sql))
+
+
+def test_every_page_has_an_exposure_naming_what_it_reads() -> None:
+    exposures = yaml.safe_load(EXPOSURES.read_text())["exposures"]
+    by_url = {e["url"]: e for e in exposures}
+    for page in sorted(PAGES_DIR.glob("*.md")):
+        url = "/" if page.stem == "index" else f"/{page.stem}"
+        assert url in by_url, f"no exposure with url {url} for {page.name}"
+        exposure = by_url[url]
+        assert exposure["type"] == "dashboard"
+        refs = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in exposure["depends_on"]}
+        reads = set().union(*(source_marts(t) for t in page_tables(page)))
+        assert reads, f"{page.name} reads no mart"
+        assert reads <= refs, f"{exposure['name']} misses {sorted(reads - refs)}"
+        # Nothing listed that the page does not read (the PDF's cover also reads the seed).
+        assert refs - reads <= {"brand_search_terms"}, f"{exposure['name']}: {refs - reads}"
