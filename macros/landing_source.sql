@@ -12,7 +12,7 @@
     {%- if execute and not landing_entity_is_present(source_name, table_name) -%}
         {{ return('(' ~ landing_empty_relation(source_name, table_name) ~ ')') }}
     {%- endif -%}
-    {{ return(relation) }}
+    {{ return(catalog_free_relation(relation)) }}
 {%- endmacro %}
 
 {#- The landing folder, as the sources read it. -#}

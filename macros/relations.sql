@@ -1,4 +1,4 @@
-{#- ref() and source() without the catalog (database) part. DuckDB stores a
+{#- ref() and source() (macros/landing_source.sql) without the catalog (database) part. DuckDB stores a
     view's SQL text and binds its unqualified schema.table names in the view's
     own catalog, so views keep working when the warehouse file is copied under
     another name or attached under another alias; a "growth_ledger".schema.x
@@ -6,10 +6,6 @@
     keep their catalog. -#}
 {% macro ref() -%}
     {{ return(catalog_free_relation(builtins.ref(*varargs, **kwargs))) }}
-{%- endmacro %}
-
-{% macro source() -%}
-    {{ return(catalog_free_relation(builtins.source(*varargs, **kwargs))) }}
 {%- endmacro %}
 
 {% macro catalog_free_relation(relation) -%}
