@@ -15,12 +15,6 @@ channels as (
 
 -- Every market of seed countries, plus 'unmapped' (spend of campaigns without a
 -- market, sessions from other countries).
-markets as (
-    select distinct market from {{ ref('dim_geography') }}
-    union
-    select 'unmapped' as market
-),
-
 ad_performance as (
     select
         ad_date,
@@ -150,6 +144,17 @@ store_sales_by_day as (
         sum(gross_margin_eur) as gross_margin_eur
     from store_sales
     group by 1, 2, 3
+),
+
+-- Markets with any activity (dim_geography lists every country; most never trade).
+markets as (
+    select market from spend_by_day
+    union
+    select market from sessions_by_day
+    union
+    select market from web_orders_by_day
+    union
+    select market from store_sales_by_day
 ),
 
 activity_bounds as (
