@@ -571,10 +571,9 @@ def test_board_pack_headline_matches_warehouse(
         f"""
         select net_revenue_eur, net_revenue_target_eur
         from {MART}
-        where is_all_channels
-            and month_start_date = (
-                select max(month_start_date) from {MART} where month_start_date < ?
-            )
+        where month_start_date = (
+            select max(month_start_date) from {MART} where month_start_date < ?
+        )
         """,
         [latest_full_month()],
     )
