@@ -27,7 +27,7 @@ import duckdb
 import pytest
 import yaml
 
-from growth_ledger.check import DEFAULT_DOCS_DIR as STATIC_DATA_DOCS
+from growth_ledger.check import default_docs_dir
 from growth_ledger.report import (
     CHROMIUM_FLAGS,
     PAGE_READY_JS,
@@ -98,6 +98,7 @@ def report_db(demo_warehouse: Path) -> Path:
     return demo_warehouse
 
 
+STATIC_DATA_DOCS = default_docs_dir()
 DEMO_BOARD_PACK = STATIC_DATA_DOCS.parents[1] / "build" / "board_pack.pdf"
 
 
