@@ -22,7 +22,7 @@ def google_ads(tables: ConnectorTables, options: dict[str, str]) -> list[Mapping
     conversions = {}
     for column in ("conversions", "conversions_value"):
         if tables.has_column("ad_stats", column):
-            conversions[column] = f"sum({number(column)})"
+            conversions[column] = f"coalesce(sum({number(column)}), 0)"
         else:
             conversions[column] = "0"
             notes.append(
@@ -40,9 +40,9 @@ def google_ads(tables: ConnectorTables, options: dict[str, str]) -> list[Mapping
                     as ad_group_id,
                 {text("ad_id")} as ad_id,
                 -- Split by device, network and keyword: one row per day and ad is their sum.
-                sum({number("cost_micros")}) as cost_micros,
-                sum({number("impressions")}) as impressions,
-                sum({number("clicks")}) as clicks,
+                coalesce(sum({number("cost_micros")}), 0) as cost_micros,
+                coalesce(sum({number("impressions")}), 0) as impressions,
+                coalesce(sum({number("clicks")}), 0) as clicks,
                 {conversions["conversions"]} as conversions,
                 {conversions["conversions_value"]} as conversions_value
             from ad_stats
@@ -154,10 +154,10 @@ def facebook_ads(tables: ConnectorTables, options: dict[str, str]) -> list[Mappi
                 cast(date as date) as stat_date,
                 {text("account_id")} as account_id,
                 {text("ad_id")} as ad_id,
-                sum({number("spend")}) as spend,
-                sum({number("impressions")}) as impressions,
+                coalesce(sum({number("spend")}), 0) as spend,
+                coalesce(sum({number("impressions")}), 0) as impressions,
                 -- Insights `clicks` counts every click; link clicks are what reach the site.
-                sum({number("inline_link_clicks")}) as clicks
+                coalesce(sum({number("inline_link_clicks")}), 0) as clicks
             from basic_ad
             group by all
         ),
@@ -255,17 +255,17 @@ def tiktok_ads(tables: ConnectorTables, options: dict[str, str]) -> list[Mapping
         notes.append("ad_report_hourly has no complete_payment: platform purchases written as 0")
     if value is None:
         notes.append("ad_report_hourly has no purchase value column: written as 0")
-    purchases_sql = f"sum({number(purchases)})" if purchases else "0"
-    value_sql = f"sum({number(value)})" if value else "0"
+    purchases_sql = f"coalesce(sum({number(purchases)}), 0)" if purchases else "0"
+    value_sql = f"coalesce(sum({number(value)}), 0)" if value else "0"
     query = f"""(
         with stats as (
             select
                 -- TikTok reports hours in the advertiser's time zone: the day is the hour's date.
                 cast(cast(stat_time_hour as timestamp) as date) as stat_date,
                 {text("ad_id")} as ad_id,
-                sum({number("spend")}) as spend,
-                sum({number("impressions")}) as impressions,
-                sum({number("clicks")}) as clicks,
+                coalesce(sum({number("spend")}), 0) as spend,
+                coalesce(sum({number("impressions")}), 0) as impressions,
+                coalesce(sum({number("clicks")}), 0) as clicks,
                 {purchases_sql} as complete_payment,
                 {value_sql} as payment_value
             from ad_report_hourly
