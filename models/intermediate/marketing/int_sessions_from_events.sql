@@ -46,7 +46,7 @@ events as (
         purchase_revenue_eur
     from {{ ref('stg_ga4__events') }}
     {% if first_rebuilt_date is not none %}
-    where event_date >= {{ dbt.dateadd('day', -1, date_literal(first_rebuilt_date)) }}
+        where event_date >= {{ dbt.dateadd('day', -1, date_literal(first_rebuilt_date)) }}
     {% endif %}
 ),
 
@@ -157,7 +157,7 @@ sessions as (
         device_category,
         geo_country
     {% if first_rebuilt_date is not none %}
-    having min(event_date) >= {{ date_literal(first_rebuilt_date) }}
+        having min(event_date) >= {{ date_literal(first_rebuilt_date) }}
     {% endif %}
 ),
 
