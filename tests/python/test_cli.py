@@ -272,9 +272,10 @@ def test_no_freshness_prints_no_freshness_table_and_progress_moves(built_project
     # Not a terminal: a start line, a line per second with the elapsed time, a done line.
     step = [line for line in result.stderr.splitlines() if line.startswith("Great Expectations")]
     assert step[0].endswith(": started")
-    assert re.search(r": done in \d+s$", step[-1])
+    done = re.search(r": done in (\d+)s$", step[-1])
+    assert done
     beats = [int(m[1]) for line in step if (m := re.search(r": (\d+)s(, \d+ lines|$)", line))]
-    if seconds > 4:
+    if int(done[1]) >= 3:  # a step that long must have said so while it ran
         assert len(beats) >= 2 and beats == sorted(beats) and beats[-1] > beats[0]
     # Short in a log: about one line per second, not one per output line.
     assert len(step) <= seconds + 3
