@@ -46,7 +46,24 @@ REGIONS = {
     "Antarctica": "Antarctica",
 }
 NORTH_AMERICA = {"US", "CA", "MX", "GL", "BM", "PM"}
-NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
+# CLDR territories that are not ISO 3166-1 countries (exceptional reservations, groupings).
+NOT_COUNTRIES = {
+    "AC",
+    "CP",
+    "CQ",
+    "DG",
+    "EA",
+    "EU",
+    "EZ",
+    "IC",
+    "QO",
+    "TA",
+    "UN",
+    "XA",
+    "XB",
+    "XK",
+    "ZZ",
+}
 
 
 def region(code: str) -> str:
