@@ -307,3 +307,22 @@ def test_churn_driver_rate_ratio_and_skill_gate(warehouse):
     ).fetchone()[0]
     if metrics["has_skill"] == 0:
         assert churn_actions == 0
+
+
+def test_anomalies_do_not_depend_on_row_order_or_float_noise(warehouse):
+    """An incremental run adds the same doubles in another order: same anomalies."""
+    from growth_ledger.intelligence.anomalies import detect_all
+
+    inputs = [
+        warehouse.execute(f"select * from intermediate.{name}").df()
+        for name in ("int_kpi_daily_inputs", "int_tracking_checks_daily", "int_source_arrivals")
+    ]
+    expected = detect_all(*inputs)
+    noisy = []
+    for seed, frame in enumerate(inputs):
+        shuffled = frame.sample(frac=1, random_state=seed).reset_index(drop=True)
+        floats = shuffled.select_dtypes("float").columns
+        # Within what test_incremental tolerates between an incremental run and a full refresh.
+        noisy.append(shuffled.assign(**{c: shuffled[c] * (1 + 1e-10) for c in floats}))
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(detect_all(*noisy), expected)
