@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from growth_ledger.intelligence.anomalies import detect_all
 from growth_ledger.intelligence.audience import export_audiences
 
 
@@ -311,8 +312,6 @@ def test_churn_driver_rate_ratio_and_skill_gate(warehouse):
 
 def test_anomalies_do_not_depend_on_row_order_or_float_noise(warehouse):
     """An incremental run adds the same doubles in another order: same anomalies."""
-    from growth_ledger.intelligence.anomalies import detect_all
-
     inputs = [
         warehouse.execute(f"select * from intermediate.{name}").df()
         for name in ("int_kpi_daily_inputs", "int_tracking_checks_daily", "int_source_arrivals")
