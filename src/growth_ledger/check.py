@@ -301,8 +301,19 @@ def source_freshness(landing: Path, as_of: datetime | None = None) -> list[Fresh
         try:
             # No dbt lines on the console: the table below says it all (judged at the data's
             # own end date, where dbt's lines judge at now), and they are wider than 80.
+            # Its own target path: the project's target/semantic_manifest.json keeps
+            # naming the warehouse, so `mf query` works after a build.
             run_dbt(
-                ["source", "freshness", "--log-level", "none", "--output", str(output)],
+                [
+                    "source",
+                    "freshness",
+                    "--log-level",
+                    "none",
+                    "--output",
+                    str(output),
+                    "--target-path",
+                    str(Path(folder) / "target"),
+                ],
                 landing,
                 scratch_db,
             )

@@ -98,8 +98,8 @@ def _assert_spend_reconciles(warehouse: duckdb.DuckDBPyConnection, expected: pd.
         expected[["platform", "ad_date", "spend_eur"]], mart, ["platform", "ad_date"], "spend_eur"
     )
     kpi = warehouse.sql(
-        "select date_day as ad_date, marketing_spend_eur from marts.mart_kpi_daily "
-        "where is_all_channels and marketing_spend_eur > 0"
+        "select date_day as ad_date, marketing_spend_eur from marts.mart_kpi_daily_totals "
+        "where marketing_spend_eur > 0"
     ).df()
     kpi["ad_date"] = pd.to_datetime(kpi["ad_date"]).dt.date
     per_day = expected.groupby("ad_date", as_index=False).agg(
