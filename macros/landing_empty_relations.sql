@@ -1,5 +1,33 @@
 {#- Generated from contract/landing.yml by `python -m growth_ledger.contract --write`. -#}
 
+{#- Per Parquet entity: its optional columns. A file written before a column
+    existed (a GA4 export from before `collected_traffic_source`) lacks it;
+    source() then reads it as a typed null (landing_optional_column_null). -#}
+{% macro landing_optional_parquet_columns() -%}
+    {{ return({
+        'ga4__events': ['user_id', 'device', 'geo', 'collected_traffic_source', 'ecommerce', 'items'],
+    }) }}
+{%- endmacro %}
+
+{% macro landing_optional_column_null(slug, column_name) -%}
+    {%- set key = slug ~ '.' ~ column_name -%}
+    {%- if key == 'ga4__events.user_id' %}
+    cast(null as {{ api.Column.translate_type('string') }}) as {{ adapter.quote('user_id') }}
+    {%- elif key == 'ga4__events.device' %}
+    cast(null as struct(category varchar)) as {{ adapter.quote('device') }}
+    {%- elif key == 'ga4__events.geo' %}
+    cast(null as struct(country varchar)) as {{ adapter.quote('geo') }}
+    {%- elif key == 'ga4__events.collected_traffic_source' %}
+    cast(null as struct(manual_source varchar, manual_medium varchar, manual_campaign_name varchar, manual_campaign_id varchar, manual_content varchar, gclid varchar)) as {{ adapter.quote('collected_traffic_source') }}
+    {%- elif key == 'ga4__events.ecommerce' %}
+    cast(null as struct(transaction_id varchar, purchase_revenue double)) as {{ adapter.quote('ecommerce') }}
+    {%- elif key == 'ga4__events.items' %}
+    cast(null as struct(item_id varchar, item_name varchar, price double, quantity bigint)[]) as {{ adapter.quote('items') }}
+    {%- else %}
+    {{ exceptions.raise_compiler_error('not an optional Parquet column: ' ~ key) }}
+    {%- endif %}
+{%- endmacro %}
+
 {#- Per entity (<source>__<entity>): the files its source reads, relative to the
     landing folder (the same glob as the source's external_location). -#}
 {% macro landing_source_globs() -%}

@@ -12,7 +12,33 @@
     {%- if execute and not landing_entity_is_present(source_name, table_name) -%}
         {{ return('(' ~ landing_empty_relation(source_name, table_name) ~ ')') }}
     {%- endif -%}
+    {%- set slug = source_name ~ '__' ~ table_name -%}
+    {%- set optional = landing_optional_parquet_columns().get(slug, []) if execute else [] -%}
+    {%- set missing = landing_missing_columns(catalog_free_relation(relation), optional) if optional else [] -%}
+    {%- if missing -%}
+        {%- set nulls = [] -%}
+        {%- for column_name in missing -%}
+            {%- do nulls.append(landing_optional_column_null(slug, column_name) | trim) -%}
+        {%- endfor -%}
+        {{ return('(select *, ' ~ nulls | join(', ') ~ ' from ' ~ catalog_free_relation(relation) ~ ')') }}
+    {%- endif -%}
     {{ return(catalog_free_relation(relation)) }}
+{%- endmacro %}
+
+{#- Which of `column_names` the files of a present entity do not have (read as
+    typed nulls by source()). -#}
+{% macro landing_missing_columns(relation, column_names) -%}
+    {{ return(adapter.dispatch('landing_missing_columns', 'growth_ledger')(relation, column_names)) }}
+{%- endmacro %}
+
+{#- Engines reading landed tables with a fixed schema: nothing is missing. -#}
+{% macro default__landing_missing_columns(relation, column_names) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{% macro duckdb__landing_missing_columns(relation, column_names) -%}
+    {%- set present = run_query('select * from ' ~ relation ~ ' limit 0').column_names | map('lower') | list -%}
+    {{ return(column_names | reject('in', present) | list) }}
 {%- endmacro %}
 
 {#- The landing folder, as the sources read it. -#}

@@ -18,17 +18,34 @@
     try_strptime(regexp_extract({{ filename_column }}, '_([0-9]{8}T[0-9]{6})Z\.[A-Za-z]+(\.[A-Za-z0-9]+)?$', 1), '%Y%m%dT%H%M%S')
 {%- endmacro %}
 
-{#- File name without its folders. -#}
+{#- The file's path under its entity folder (<source>/<entity>/): its name, with
+    the sub-folders that keep several accounts or properties of one source
+    apart, so two files of the same name in two sub-folders stay two files. A
+    path outside any entity folder gives its name. -#}
 {% macro file_name(filename_column) -%}
     {{ return(adapter.dispatch('file_name', 'growth_ledger')(filename_column)) }}
 {%- endmacro %}
 
+{% macro landing_entity_folders_pattern() -%}
+    {%- set folders = [] -%}
+    {%- for slug in landing_source_globs() | sort -%}
+        {%- do folders.append(slug.replace('__', '/', 1)) -%}
+    {%- endfor -%}
+    {{ return(folders | join('|')) }}
+{%- endmacro %}
+
 {% macro default__file_name(filename_column) -%}
-    regexp_extract({{ filename_column }}, '[^/\\\\]+$', 0)
+    coalesce(
+        nullif(regexp_extract({{ filename_column }}, '(^|[/\\\\])({{ landing_entity_folders_pattern() }})[/\\\\](.+)$', 3), ''),
+        regexp_extract({{ filename_column }}, '[^/\\\\]+$', 0)
+    )
 {%- endmacro %}
 
 {% macro duckdb__file_name(filename_column) -%}
-    regexp_extract({{ filename_column }}, '[^/\\]+$')
+    coalesce(
+        nullif(regexp_extract({{ filename_column }}, '(^|[/\\])({{ landing_entity_folders_pattern() }})[/\\](.+)$', 3), ''),
+        regexp_extract({{ filename_column }}, '[^/\\]+$')
+    )
 {%- endmacro %}
 
 {#- The whole raw row as JSON text, kept with quarantined rows. -#}

@@ -69,6 +69,13 @@ class Entity:
     rules: tuple[Rule, ...] = ()
     staging_model: str | None = None
     suite: dict = field(default_factory=dict, hash=False, compare=False)
+    # File names start with one of these (the entity's name unless the contract
+    # lists more, as GA4's `events_intraday` tables).
+    file_stems: tuple[str, ...] = ()
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        return self.file_stems or (self.entity,)
 
     @property
     def folder(self) -> str:
@@ -132,6 +139,7 @@ def _entity(source: str, name: str, spec: dict) -> Entity:
         rules=tuple(Rule(**rule) for rule in spec.get("rules", ())),
         staging_model=spec.get("staging_model", f"stg_{source}__{name}"),
         suite=spec.get("suite", {}),
+        file_stems=tuple(spec.get("file_stems", ())),
     )
 
 
@@ -309,6 +317,10 @@ def empty_relation_sql(entity: Entity) -> str:
     return "select\n" + ",\n".join(f"        {c}" for c in columns) + "\n    where 1 = 0"
 
 
+def _optional_parquet_columns(entity: Entity) -> list[Column]:
+    return [c for c in entity.columns if entity.fmt == "parquet" and not c.required]
+
+
 def empty_relations_sql(contract: Contract) -> str:
     """macros/landing_empty_relations.sql: the stand-in of an absent landing entity."""
     globs = "\n".join(
@@ -320,8 +332,35 @@ def empty_relations_sql(contract: Contract) -> str:
         branches.append(
             f"    {{%- {keyword} slug == '{entity.slug}' %}}\n    {empty_relation_sql(entity)}"
         )
+    optional = "\n".join(
+        f"        '{e.slug}': [{', '.join(repr(c.name) for c in columns)}],"
+        for e in contract.entities
+        if (columns := _optional_parquet_columns(e))
+    )
+    null_branches = [
+        f"    {{%- {'if' if index == 0 else 'elif'} key == '{entity.slug}.{column.name}' %}}\n"
+        f"    {_empty_column(column.name, column.sql_type or 'string')}"
+        for index, (entity, column) in enumerate(
+            (e, c) for e in contract.entities for c in _optional_parquet_columns(e)
+        )
+    ]
     return (
         f"{{#- {GENERATED}. -#}}\n\n"
+        "{#- Per Parquet entity: its optional columns. A file written before a column\n"
+        "    existed (a GA4 export from before `collected_traffic_source`) lacks it;\n"
+        "    source() then reads it as a typed null (landing_optional_column_null). -#}\n"
+        "{% macro landing_optional_parquet_columns() -%}\n"
+        "    {{ return({\n"
+        f"{optional}\n"
+        "    }) }}\n"
+        "{%- endmacro %}\n\n"
+        "{% macro landing_optional_column_null(slug, column_name) -%}\n"
+        "    {%- set key = slug ~ '.' ~ column_name -%}\n"
+        + "\n".join(null_branches)
+        + "\n    {%- else %}\n"
+        "    {{ exceptions.raise_compiler_error('not an optional Parquet column: ' ~ key) }}\n"
+        "    {%- endif %}\n"
+        "{%- endmacro %}\n\n"
         "{#- Per entity (<source>__<entity>): the files its source reads, relative to the\n"
         "    landing folder (the same glob as the source's external_location). -#}\n"
         "{% macro landing_source_globs() -%}\n"

@@ -62,8 +62,9 @@ class LandingProblem:
 
 def file_name_pattern(contract: EntityContract) -> re.Pattern[str]:
     """<entity>_<YYYYMMDD>T<HHMMSS>Z.<format>, any case of extension, optional .gz/.zst."""
+    stems = "|".join(re.escape(stem) for stem in contract.stems)
     return re.compile(
-        rf"^{re.escape(contract.entity)}_(\d{{8}}T\d{{6}})Z\.{contract.fmt}(\.gz|\.zst)?$",
+        rf"^(?:{stems})_(\d{{8}}T\d{{6}})Z\.{contract.fmt}(\.gz|\.zst)?$",
         re.IGNORECASE,
     )
 

@@ -27,6 +27,7 @@ events as (
     select
         event_id,
         session_key,
+        ga4_property,
         event_date,
         event_at,
         event_name,
@@ -64,9 +65,12 @@ events_keyed as (
     select
         coalesce(
             session_key,
-            {{ dbt.concat(["'consent_gap.'", dbt.cast('event_date', string_type)]) }}
+            {{ dbt.concat([
+                "coalesce(ga4_property || '/', '')", "'consent_gap.'", dbt.cast('event_date', string_type)
+            ]) }}
         ) as session_key,
         session_key is null as is_consent_gap,
+        ga4_property,
         event_id,
         event_date,
         event_at,
@@ -96,6 +100,7 @@ events_with_session_attributes as (
     select
         session_key,
         is_consent_gap,
+        ga4_property,
         event_date,
         event_at,
         event_name,
@@ -123,6 +128,7 @@ events_with_session_attributes as (
 sessions as (
     select
         session_key,
+        ga4_property,
         user_pseudo_id,
         user_id,
         landing_page_location,
@@ -147,6 +153,7 @@ sessions as (
     from events_with_session_attributes
     group by
         session_key,
+        ga4_property,
         user_pseudo_id,
         user_id,
         landing_page_location,
@@ -182,6 +189,7 @@ final as (
     select
         sessions.session_key,
         sessions.is_consent_gap,
+        sessions.ga4_property,
         sessions.session_date,
         sessions.session_started_at,
         sessions.session_ended_at,

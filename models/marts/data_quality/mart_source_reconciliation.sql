@@ -40,7 +40,7 @@ malformed_lines as (
     {{ source_name }}__{{ entity }}_base as (
         select
             count(*) as raw_rows,
-            sum(case when quarantine_reason = 'superseded by a later extract' then 1 else 0 end)
+            sum(case when quarantine_reason like 'superseded%' then 1 else 0 end)
                 as superseded_rows,
             sum(case when quarantine_reason is not null then 1 else 0 end) as quarantined_rows,
             count(distinct source_file) as files,

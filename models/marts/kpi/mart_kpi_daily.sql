@@ -11,13 +11,13 @@ measures as (
 channel_days as (
     -- The measures come per market too; this mart stays at day and channel.
     select
-        date_day,
-        channel,
         {% for measure in kpi_additive_measures() -%}
-            sum({{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
-        {% endfor %}
+            sum({{ measure }}) as {{ measure }},
+        {% endfor -%}
+        date_day,
+        channel
     from measures
-    group by 1, 2
+    group by date_day, channel
 ),
 
 final as (

@@ -26,12 +26,12 @@ targets as (
 
 days as (
     select
-        date_day,
         {% for measure in kpi_additive_measures() -%}
-            sum({{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
-        {% endfor %}
+            sum({{ measure }}) as {{ measure }},
+        {% endfor -%}
+        date_day
     from measures
-    group by 1
+    group by date_day
 ),
 
 with_ratios as (
@@ -64,7 +64,7 @@ daily_targets as (
     from calendar
     inner join targets
         on calendar.month_start_date = targets.month_start_date
-    group by 1
+    group by calendar.date_day
 ),
 
 final as (

@@ -4,6 +4,7 @@ sessions as (
     select
         session_key,
         is_consent_gap,
+        ga4_property,
         session_date,
         session_started_at,
         session_ended_at,
@@ -43,6 +44,7 @@ final as (
     select
         session_key,
         is_consent_gap,
+        ga4_property,
         session_date,
         session_started_at,
         session_ended_at,

@@ -20,10 +20,13 @@ final as (
         events.user_id,
         events.ga_session_id,
         events.ga_session_number,
-        -- GA4's own session identity; null when consent was denied (no user_pseudo_id).
+        events.ga4_property,
+        -- GA4's own session identity, within its property; null when consent was
+        -- denied (no user_pseudo_id).
         case
             when events.user_pseudo_id is not null and events.ga_session_id is not null
-                then events.user_pseudo_id
+                then coalesce(events.ga4_property || '/', '')
+                    || events.user_pseudo_id
                     || '.'
                     || cast(events.ga_session_id as {{ api.Column.translate_type('string') }})
         end as session_key,

@@ -20,6 +20,10 @@ parsed as (
         {{ file_name('filename') }} as source_file,
         {{ extracted_at_from_filename('filename') }} as extracted_at,
         file_row_number as source_row_number,
+        -- Several properties land in one sub-folder each; one property needs none.
+        nullif(regexp_extract({{ file_name('filename') }}, '^([^/]+)/', 1), '') as ga4_property,
+        -- BigQuery's events_intraday_YYYYMMDD table, exported as events_intraday_<extract>Z.parquet.
+        lower({{ file_name('filename') }}) like '%events_intraday_%' as is_intraday,
         -- Raw values are kept only for rows that fail parsing: a JSON copy of
         -- every event would double the table for nothing. Superseded rows are
         -- found by source_file and source_row_number.
@@ -96,8 +100,15 @@ final as (
         *,
         case
             when invalid_reason is not null then invalid_reason
+            -- GA4 replaces a day's intraday table with the daily one when the day is complete.
+            when
+                is_intraday
+                and {{ dbt.bool_or('not is_intraday') }} over (partition by ga4_property, event_date_text)
+                then 'superseded by the daily export'
             -- A day's table exported again replaces the earlier file whole.
-            when extracted_at < max(extracted_at) over (partition by event_date_text)
+            when
+                extracted_at
+                < max(extracted_at) over (partition by ga4_property, event_date_text, is_intraday)
                 then 'superseded by a later extract'
         end as quarantine_reason
     from {{ 'with_loaded_rows' if is_incremental() else 'validated' }}
