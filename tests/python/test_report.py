@@ -645,6 +645,34 @@ def test_board_pack_actions_say_what_why_effect_and_owner(
             assert "Expected effect" not in block, f"action {priority} claims money it has not"
 
 
+# The overlap check run in the browser (ECharts layout of each chart at the print width).
+CHART_OVERLAPS_JS = (Path(__file__).with_name("chart_overlaps.js")).read_text()
+# Evidence draws each chart's print copy 650 px wide (EChartsCopyTarget, portrait A4).
+PRINT_CHART_WIDTH = 650
+CHART_TAGS = re.compile(r"^<(?:BarChart|LineChart|AreaChart|Chart)\b", re.MULTILINE)
+
+
+def test_board_pack_charts_have_nothing_overlapping(built: ReportResult, browser: Browser) -> None:
+    """No chart of the printed pack has its legend over its title or plot, or a label on a
+    bar it does not belong to (the wrapped legend of page 3, the reference label of page 5)."""
+    expected_charts = len(CHART_TAGS.findall((PAGES_DIR / "board-pack.md").read_text()))
+    with serve_site(built.site_dir) as base_url:
+        page, errors = open_page(browser, base_url + "/board-pack")
+        try:
+            page.wait_for_timeout(1500)  # first-draw animations end
+            result = page.evaluate(CHART_OVERLAPS_JS, PRINT_CHART_WIDTH)
+        finally:
+            page.close()
+    assert errors == []
+    charts = result["charts"]
+    # The check saw every chart, and what it compares: titles, legends, bars and data labels.
+    assert len(charts) == expected_charts, [c["name"] for c in charts]
+    assert all(chart["title"] > 0 for chart in charts)
+    assert any(chart["legend"] > 0 for chart in charts)
+    assert any(chart["data label"] > 0 and chart["bar"] > 0 for chart in charts)
+    assert result["overlaps"] == []
+
+
 # --------------------------------------------------------------------------- exposures
 
 
