@@ -156,6 +156,85 @@ def test_actions_one_unit_interval_and_assumptions(warehouse):
     assert not actions.duplicated(["action_category", "subject_id"]).any()
 
 
+# What an executive should never read in an action: identifiers (paid_search, meta_ads,
+# fct_orders), filter expressions (risk_band = high, x >= 5), model prose, money as an export
+# prints it (2790.0 EUR, 1070 without separators).
+SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+FILTER_EXPRESSION = re.compile(r"[<>!]=?|==|\b\w+ = \w+|\bis (?:not )?null\b|\|")
+MODEL_PROSE = re.compile(
+    r"log-log|robust z|elasticit|bootstrap|power curve|\bP\(|\bAUC\b|Brier|ETS\(|\bCI\b|"
+    r"\bNB\b|day\(s\)",
+    re.IGNORECASE,
+)
+EXPORT_MONEY = re.compile(r"\bEUR\b|\d\.\d+ ?€|€\d{4}|€\d+\.\d(?!\d)")
+EURO_AMOUNT = re.compile(r"€[\d.,]+\d")
+READER_EURO = re.compile(r"€\d{1,3}(?:,\d{3})*(?:\.\d{2})?")
+
+
+def _action_texts(warehouse) -> pd.DataFrame:
+    return warehouse.execute(
+        "select priority, action_category, subject_id, action_text, rationale "
+        "from marts.fct_recommended_actions order by priority"
+    ).df()
+
+
+def test_action_texts_read_as_a_person_writes(warehouse):
+    """What to do and why, in words: no code, table, column, filter or model prose; campaigns
+    by their name, not their key or id; money as "€1,070"."""
+    actions = _action_texts(warehouse)
+    assert not actions.empty
+    # Table names (a single-word column such as "clicks" is also an English word: columns are
+    # caught by the snake_case rule instead).
+    relations = {
+        name
+        for (name,) in warehouse.execute(
+            "select table_name from information_schema.tables"
+        ).fetchall()
+    }
+    campaigns = warehouse.execute(
+        "select campaign_key, campaign_id, campaign_name, platform_name from marts.dim_campaign"
+    ).df()
+    # A campaign's name is what its owner searches for in the ad platform: allowed as it is.
+    names = sorted(campaigns["campaign_name"].dropna(), key=len, reverse=True)
+    for row in actions.itertuples():
+        for field in ("action_text", "rationale"):
+            text = getattr(row, field)
+            where = f"action {row.priority} {field}: {text!r}"
+            assert isinstance(text, str) and text.strip(), where
+            words = text
+            for name in names:
+                words = words.replace(name, "")
+            assert SNAKE_CASE.findall(words) == [], where
+            assert not {w for w in re.findall(r"[\w.]+", words) if w in relations}, where
+            assert "marts." not in words and "intermediate." not in words, where
+            assert FILTER_EXPRESSION.findall(words) == [], where
+            assert MODEL_PROSE.findall(words) == [], where
+            assert EXPORT_MONEY.findall(words) == [], where
+            for amount in EURO_AMOUNT.findall(words):
+                assert READER_EURO.fullmatch(amount), f"{where}: {amount}"
+            for key, campaign_id in campaigns[["campaign_key", "campaign_id"]].itertuples(
+                index=False
+            ):
+                assert key not in text and str(campaign_id) not in text, where
+
+
+def test_campaign_actions_name_the_campaign_and_platform(warehouse):
+    actions = _action_texts(warehouse)
+    cuts = actions[actions["action_category"] == "inefficient_campaign"]
+    assert not cuts.empty
+    labels = warehouse.execute(
+        "select campaign_key, campaign_name, platform_name from marts.dim_campaign"
+    ).df()
+    merged = cuts.merge(labels, left_on="subject_id", right_on="campaign_key", how="left")
+    assert merged["campaign_name"].notna().all()
+    for row in merged.itertuples():
+        assert row.campaign_name in row.action_text, row.action_text
+        assert row.platform_name in row.action_text, row.action_text
+        assert row.action_text.startswith("Pause "), row.action_text
+        # Why: the spend in euros, as the reader reads money.
+        assert re.search(r"spent €\d{1,3}(?:,\d{3})*\b", row.rationale), row.rationale
+
+
 def test_cut_actions_have_positive_true_value(warehouse, truth):
     """Every campaign cut is truly unprofitable, and its saving matches an independent sum."""
     cuts = warehouse.execute(

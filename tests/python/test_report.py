@@ -606,8 +606,71 @@ def test_board_pack_lists_every_action_with_owner(
         if impact is not None:
             effect = f"Expected effect: {signed(impact)}"
             if low is not None and high is not None:
-                effect += f" (range {signed(low)} to {signed(high)})"
+                effect += (
+                    f" contribution margin per 30 days (range {signed(low)} to {signed(high)})"
+                )
             assert effect in section, f"action {priority}: {effect}"
+
+
+def test_board_pack_actions_say_what_why_effect_and_owner(
+    board_pack_pages: list[str], report_db: Path
+) -> None:
+    """Each action as the warehouse wrote it for readers: what to do, then why; every action
+    that moves money prints its point and its range in euros (+€1,070), never only a point."""
+    with duckdb.connect(str(report_db), read_only=True) as con:
+        actions = con.execute(
+            "select priority, action_text, rationale, moves_money, expected_impact_eur, "
+            "expected_impact_low_eur, expected_impact_high_eur "
+            "from marts.fct_recommended_actions order by priority"
+        ).fetchall()
+    assert actions, "no recommended action in the warehouse: nothing to check"
+    text = squash(" ".join(board_pack_pages))
+    start = text.index("7. Recommended actions")
+    section = text[start : text.index("Appendix: data quality", start)]
+    # One block per action, from "<priority>. <action text>" to the next action's.
+    starts = [section.index(f"{int(p)}. {squash(what)}") for p, what, *_ in actions]
+    assert starts == sorted(starts), "actions out of priority order"
+    blocks = [section[a:b] for a, b in zip(starts, [*starts[1:], len(section)], strict=True)]
+    money = re.compile(r"[+-]€\d{1,3}(?:,\d{3})*")
+    for block, (priority, _, why, moves_money, *_) in zip(blocks, actions, strict=True):
+        assert f"Why: {squash(why)}" in block, f"action {priority}: no reason given"
+        effect = re.search(
+            rf"Expected effect: ({money.pattern}) contribution margin per 30 days "
+            rf"\(range ({money.pattern}) to ({money.pattern})\)",
+            block,
+        )
+        if moves_money:
+            assert effect, f"action {priority} moves money but prints no point and range"
+        else:
+            assert "Expected effect" not in block, f"action {priority} claims money it has not"
+
+
+# The overlap check run in the browser (ECharts layout of each chart at the print width).
+CHART_OVERLAPS_JS = (Path(__file__).with_name("chart_overlaps.js")).read_text()
+# Evidence draws each chart's print copy 650 px wide (EChartsCopyTarget, portrait A4).
+PRINT_CHART_WIDTH = 650
+CHART_TAGS = re.compile(r"^<(?:BarChart|LineChart|AreaChart|Chart)\b", re.MULTILINE)
+
+
+def test_board_pack_charts_have_nothing_overlapping(built: ReportResult, browser: Browser) -> None:
+    """No chart of the printed pack has its legend over its title or plot, or a label on a
+    bar it does not belong to (the wrapped legend of page 3, the reference label of page 5)."""
+    expected_charts = len(CHART_TAGS.findall((PAGES_DIR / "board-pack.md").read_text()))
+    with serve_site(built.site_dir) as base_url:
+        page, errors = open_page(browser, base_url + "/board-pack")
+        try:
+            page.wait_for_timeout(1500)  # first-draw animations end
+            result = page.evaluate(CHART_OVERLAPS_JS, PRINT_CHART_WIDTH)
+        finally:
+            page.close()
+    assert errors == []
+    charts = result["charts"]
+    # The check saw every chart, and what it compares: titles, legends, bars and data labels.
+    assert len(charts) == expected_charts, [c["name"] for c in charts]
+    assert all(chart["title"] > 0 for chart in charts)
+    assert any(chart["legend"] > 0 for chart in charts)
+    assert any(chart["data label"] > 0 and chart["bar"] > 0 for chart in charts)
+    assert result["overlaps"] == []
 
 
 # --------------------------------------------------------------------------- exposures

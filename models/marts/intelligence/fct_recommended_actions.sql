@@ -1,7 +1,12 @@
 {#- Rules that turn the intelligence marts into actions; the figures are in
     the evidence text so the board pack can quote them. One unit for every
     money figure: EUR of contribution margin per 30 days, with a 90% interval
-    and the assumptions behind it. -#}
+    and the assumptions behind it.
+    action_text (what to do) and rationale (why) are read by executives as
+    they are (board pack, actions page): whole sentences with the names a reader
+    knows (campaign name, platform and channel labels, KPI labels), money as
+    "€1,070" and days as "10 June 2026"; never a table, column or code. The
+    rules and model details stay in evidence and assumptions, for analysts. -#}
 with
 
 anomalies as (
@@ -31,6 +36,40 @@ forecasts as (
     where is_latest
 ),
 
+kpi_labels as (
+    select
+        metric_name,
+        label
+    from {{ ref('mart_kpi_dictionary') }}
+),
+
+channel_labels as (
+    select
+        channel,
+        channel_label
+    from {{ ref('dim_channel') }}
+),
+
+campaign_labels as (
+    select
+        campaign_key,
+        platform_name
+    from {{ ref('dim_campaign') }}
+),
+
+source_labels as (
+    -- Names of the landing sources as a reader knows them: the ad platforms' names from
+    -- their seed; GA4 is an acronym; the other sources are plain words (shop, stores).
+    select
+        platform as source_name,
+        platform_name as source_label
+    from {{ ref('ad_platforms') }}
+    union all
+    select
+        'ga4' as source_name,
+        'GA4' as source_label
+),
+
 as_of as (
     select max(anomaly_date) as as_of_date
     from anomalies
@@ -51,24 +90,57 @@ data_episodes as (
     group by 1, 2, {{ dbt.date_trunc('month', 'anomalies.anomaly_date') }}
 ),
 
+labelled_episodes as (
+    select
+        data_episodes.*,
+        coalesce(
+            source_labels.source_label,
+            upper(left(data_episodes.scope_id, 1)) || replace(substr(data_episodes.scope_id, 2), '_', ' ')
+        ) as source_label
+    from data_episodes
+    left join source_labels on data_episodes.scope_id = source_labels.source_name
+),
+
 tracking_actions as (
     select
         'data_quality' as action_category,
         case anomaly_type
             when 'tracking_break'
-                then 'Fix and annotate the ' || scope_id || ' purchase tracking break ('
-                    || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
-                    || '); exclude those days from bidding and ROAS reporting'
+                then 'Fix the ' || source_label || ' purchase tracking and mark '
+                    || {{ format_day_span('first_date', 'last_date') }}
+                    || ' as a tracking outage, so bidding and ROAS reports leave those days out'
             when 'revenue_tracking_drift'
-                then 'Find why GA4 purchase revenue drifted from the shop ('
-                    || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
-                    || '); report revenue from the shop, not GA4, for those days'
+                then 'Find out why ' || source_label || ' purchase revenue drifted from the shop''s ('
+                    || {{ format_day_span('first_date', 'last_date') }}
+                    || '), and report revenue from the shop for those days'
             when 'late_source_data'
-                then 'Chase the late ' || scope_id || ' extract for data of '
-                    || cast(first_date as varchar) || ' to ' || cast(last_date as varchar)
-                    || ' and recheck reports built before it landed'
-            else 'Restart the ' || scope_id || ' extract: no data since ' || cast(first_date as varchar)
+                then 'Chase the late ' || source_label || ' data for '
+                    || {{ format_day_span('first_date', 'last_date') }}
+                    || ' and check again the reports built before it arrived'
+            else 'Restart the ' || source_label || ' data feed: nothing has arrived since '
+                || {{ format_day('first_date') }}
         end as action_text,
+        case anomaly_type
+            when 'tracking_break'
+                then source_label || ' recorded '
+                    || case when round(observed_value, 1) = 0 then 'no purchases'
+                        else format('{:.1f}', observed_value) || ' purchases a day'
+                    end
+                    || ' on ' || {{ format_days('days') }} || ' while its ads kept getting clicks (about '
+                    || format('{:.1f}', expected_value) || ' a day expected), so its ROAS and automatic '
+                    || 'bidding are wrong for those days'
+            when 'revenue_tracking_drift'
+                then source_label || ' recorded ' || format('{:.1f}', abs(observed_value - expected_value) * 100)
+                    || '% ' || case when observed_value < expected_value then 'less' else 'more' end
+                    || ' purchase revenue than the shop for the same orders on ' || {{ format_days('days') }}
+                    || ', so channel figures built on it are off by as much'
+            when 'late_source_data'
+                then 'The ' || source_label || ' data arrived ' || {{ format_days('cast(round(observed_value) as integer)') }}
+                    || ' after it was due, so reports built in between missed it'
+            else 'Nothing has arrived for ' || {{ format_days('cast(round(observed_value) as integer)') }} || ', more than the '
+                || format('{:.0f}', expected_value) || ' its schedule allows, so every figure from '
+                || source_label || ' is out of date'
+        end || '.' as rationale,
         cast(null as double) as expected_impact_eur,
         cast(null as double) as expected_impact_low_eur,
         cast(null as double) as expected_impact_high_eur,
@@ -83,7 +155,7 @@ tracking_actions as (
         end as priority_score,
         anomaly_type || ':' || scope_id || ':' || cast(first_date as varchar) as subject_id,
         last_date as evidence_date
-    from data_episodes
+    from labelled_episodes
 ),
 
 margin_rates as (
@@ -93,59 +165,102 @@ margin_rates as (
 campaign_actions as (
     select
         'inefficient_campaign' as action_category,
-        'Pause ' || campaign_name || ' (' || platform || '): its spend costs more contribution margin than it earns'
-            as action_text,
-        margin_shortfall_30d_eur as expected_impact_eur,
-        margin_shortfall_30d_low_eur as expected_impact_low_eur,
-        margin_shortfall_30d_high_eur as expected_impact_high_eur,
-        'Last 90 days: spend ' || cast(round(spend_eur) as varchar) || ' EUR, ROAS '
-        || cast(round(roas, 2) as varchar) || ' vs breakeven ' || cast(round(breakeven_roas, 2) as varchar)
-        || ', ' || flag_reason || ' (shop revenue credited by the data-driven attribution, 90% bootstrap over days)'
+        'Pause the ' || coalesce(campaign_labels.platform_name, campaigns.platform) || ' campaign '
+        || campaigns.campaign_name || ': it spends more than the margin it brings in' as action_text,
+        'In the last 90 days it spent ' || {{ format_eur('campaigns.spend_eur') }} || ' and brought in '
+        || {{ format_eur('campaigns.revenue_eur') }} || ' of sales: €' || format('{:.2f}', campaigns.roas)
+        || ' per euro spent, against the €' || format('{:.2f}', campaigns.breakeven_roas)
+        || ' it needs to break even'
+        || case when campaigns.is_unprofitable
+                then '; its gross margin paid back ' || format('{:.0f}', campaigns.poas * 100)
+                    || '% of its spend (likely ' || format('{:.0f}', campaigns.poas_low * 100) || '% to '
+                    || format('{:.0f}', campaigns.poas_high * 100) || '%)'
+            else ''
+        end
+        || case when campaigns.is_cpa_above_target
+                then '; each sale cost at least ' || {{ format_eur('campaigns.cpa_low_eur') }} || ', against the '
+                    || {{ format_eur('campaigns.target_cac_eur') }} || ' target for a new customer'
+            else ''
+        end || '.' as rationale,
+        campaigns.margin_shortfall_30d_eur as expected_impact_eur,
+        campaigns.margin_shortfall_30d_low_eur as expected_impact_low_eur,
+        campaigns.margin_shortfall_30d_high_eur as expected_impact_high_eur,
+        'Last 90 days: spend ' || cast(round(campaigns.spend_eur) as varchar) || ' EUR, ROAS '
+        || cast(round(campaigns.roas, 2) as varchar) || ' vs breakeven '
+        || cast(round(campaigns.breakeven_roas, 2) as varchar) || ', ' || campaigns.flag_reason
+        || ' (shop revenue credited by the data-driven attribution, 90% bootstrap over days)'
             as evidence,
         'Saving = spend - attributed revenue x contribution margin rate, at the last 90 days'' pace; assumes '
         || 'the attributed revenue is lost with the spend (no halo), so the saving is not overstated'
             as assumptions,
-        case when platform = 'google_ads' then 'Paid search lead' else 'Paid social lead' end as owner,
-        margin_shortfall_30d_eur as priority_score,
-        campaign_key as subject_id,
-        window_end_date as evidence_date
+        case when campaigns.platform = 'google_ads' then 'Paid search lead' else 'Paid social lead' end as owner,
+        campaigns.margin_shortfall_30d_eur as priority_score,
+        campaigns.campaign_key as subject_id,
+        campaigns.window_end_date as evidence_date
     from campaigns
-    where is_flagged
+    left join campaign_labels on campaigns.campaign_key = campaign_labels.campaign_key
+    where campaigns.is_flagged
 ),
 
 reallocation_actions as (
     select
         'budget_reallocation' as action_category,
-        'Shift ' || string_agg(
-            case when not is_total and abs(spend_shift_30d_eur) >= 50
-                    then channel || ' ' || case when spend_shift_30d_eur > 0 then '+' else '' end
-                        || cast(round(spend_shift_30d_eur) as varchar) || ' EUR'
+        'Move budget between paid channels over the next 30 days, keeping total spend the same: '
+        || string_agg(
+            case when not reallocation.is_total and abs(reallocation.spend_shift_30d_eur) >= 50
+                    then coalesce(channel_labels.channel_label, reallocation.channel) || ' '
+                        || {{ format_eur('reallocation.spend_shift_30d_eur', signed=true) }}
             end, ', '
-        ) || ' per 30 days, total spend unchanged, across the campaigns not flagged for a cut' as action_text,
-        max(case when is_total then expected_margin_change_30d_eur end) as expected_impact_eur,
-        max(case when is_total then margin_change_30d_low_eur end) as expected_impact_low_eur,
-        max(case when is_total then margin_change_30d_high_eur end) as expected_impact_high_eur,
+        ) || ' (campaigns recommended for a pause are left out)' as action_text,
+        'Weekly spend and the margin credited to each channel show that the next euro earns more '
+        || 'margin in some channels than in others; no channel moves by more than half its spend'
+        || coalesce(
+            '; ' || string_agg(
+                case when not reallocation.is_total and reallocation.is_held
+                        then coalesce(channel_labels.channel_label, reallocation.channel)
+                end, ', '
+            ) || ' stay as they are, as their response to spend could not be measured reliably', ''
+        ) || '.' as rationale,
+        max(case when reallocation.is_total then reallocation.expected_margin_change_30d_eur end)
+            as expected_impact_eur,
+        max(case when reallocation.is_total then reallocation.margin_change_30d_low_eur end)
+            as expected_impact_low_eur,
+        max(case when reallocation.is_total then reallocation.margin_change_30d_high_eur end)
+            as expected_impact_high_eur,
         'Power curves contribution = a x spend^b per channel on weekly attributed contribution (elasticities '
-        || string_agg(case when not is_total then channel || ' ' || cast(round(elasticity, 2) as varchar) end, ', ')
+        || string_agg(
+            case when not reallocation.is_total
+                    then reallocation.channel || ' ' || cast(round(reallocation.elasticity, 2) as varchar)
+            end, ', '
+        )
         || '), guardrail +-50% per channel, 90% bootstrap interval over weeks'
             as evidence,
         'Curves hold over the +-50% range; channels with a clipped elasticity held at current spend ('
-        || coalesce(string_agg(case when not is_total and is_held then channel end, ', '), 'none')
+        || coalesce(
+            string_agg(case when not reallocation.is_total and reallocation.is_held then reallocation.channel end, ', '),
+            'none'
+        )
         || '); campaigns flagged for a cut excluded, so their saving is counted once, by their own action'
             as assumptions,
         'Head of growth' as owner,
-        max(case when is_total then expected_margin_change_30d_eur end) as priority_score,
+        max(case when reallocation.is_total then reallocation.expected_margin_change_30d_eur end) as priority_score,
         'all_paid' as subject_id,
-        cast((select as_of_date from as_of) as date) as evidence_date
+        cast((select as_of.as_of_date from as_of) as date) as evidence_date
     from reallocation
-    having count(case when not is_total and abs(spend_shift_30d_eur) >= 50 then 1 end) > 0
+    left join channel_labels on reallocation.channel = channel_labels.channel
+    having count(case when not reallocation.is_total and abs(reallocation.spend_shift_30d_eur) >= 50 then 1 end) > 0
 ),
 
 churn_actions as (
     select
         'churn_risk' as action_category,
-        'Retention outreach to the ' || cast(count(*) as varchar)
-        || ' high-risk subscribers (fct_subscriber_churn_risk, risk_band = high)' as action_text,
+        'Contact the ' || cast(count(*) as varchar)
+        || ' subscribers most likely to cancel with a retention offer' as action_text,
+        'They are expected to cancel ' || {{ format_eur('sum(churn_risk.expected_mrr_loss_eur)') }}
+        || ' of monthly subscription revenue (average chance of cancelling '
+        || format('{:.0f}', avg(churn_risk.churn_probability) * 100)
+        || '%); the churn model picked out past cancellations better than chance when tested on later months.'
+            as rationale,
         {{ var('retention_save_rate', 0.15) }} * sum(churn_risk.expected_mrr_loss_eur)
         * max(margin_rates.contribution_margin_rate)
         - {{ var('retention_contact_cost_eur', 2.0) }} * count(*) as expected_impact_eur,
@@ -184,24 +299,43 @@ forecast_actions as (
         lever here, so no contribution-margin figure is claimed. -#}
     select
         'forecast_gap' as action_category,
-        'Review the plan: the ' || period_type || ' ' || metric || ' forecast of '
-        || cast(round(forecast_eur) as varchar) || ' EUR misses the target of ' || cast(round(target_eur) as varchar)
-            as action_text,
+        'Review the plan for '
+        || case when forecasts.period_type = 'month' then strftime(forecasts.period_start_date, '%B %Y')
+            when forecasts.period_type = 'quarter'
+                then 'Q' || cast(quarter(forecasts.period_start_date) as varchar) || ' '
+                    || cast(year(forecasts.period_start_date) as varchar)
+            else 'the ' || forecasts.period_type
+        end
+        || ': ' || coalesce(kpi_labels.label, replace(forecasts.metric, '_', ' ')) || ' is forecast at '
+        || {{ format_eur('forecasts.forecast_eur') }} || ' against a target of '
+        || {{ format_eur('forecasts.target_eur') }}
+        || case when forecasts.gap_to_target_eur < 0
+                then ' (' || {{ format_eur('-forecasts.gap_to_target_eur') }} || ' short)'
+            else ''
+        end as action_text,
+        {{ format_eur('forecasts.actual_to_date_eur') }} || ' so far, by ' || {{ format_day('forecasts.as_of_date') }}
+        || ', with ' || cast(forecasts.days_remaining as varchar) || ' days to go; the likely range at period end is '
+        || {{ format_eur('forecasts.forecast_low_eur') }} || ' to ' || {{ format_eur('forecasts.forecast_high_eur') }}
+        || ' and the chance of reaching the target is ' || format('{:.0f}', forecasts.probability_meeting_target * 100)
+        || '%.' as rationale,
         cast(null as double) as expected_impact_eur,
         cast(null as double) as expected_impact_low_eur,
         cast(null as double) as expected_impact_high_eur,
-        'As of ' || cast(as_of_date as varchar) || ': actual to date ' || cast(round(actual_to_date_eur) as varchar)
-        || ' EUR, ' || cast(days_remaining as varchar) || ' days left, gap ' || cast(round(gap_to_target_eur) as varchar)
-        || ' EUR (90% ' || cast(round(forecast_low_eur - target_eur) as varchar) || ' to '
-        || cast(round(forecast_high_eur - target_eur) as varchar) || '), P(meet target) '
-        || cast(round(probability_meeting_target, 2) as varchar) || '; ' || method as evidence,
+        'As of ' || cast(forecasts.as_of_date as varchar) || ': actual to date '
+        || cast(round(forecasts.actual_to_date_eur) as varchar) || ' EUR, '
+        || cast(forecasts.days_remaining as varchar) || ' days left, gap '
+        || cast(round(forecasts.gap_to_target_eur) as varchar) || ' EUR (80% '
+        || cast(round(forecasts.forecast_low_eur - forecasts.target_eur) as varchar) || ' to '
+        || cast(round(forecasts.forecast_high_eur - forecasts.target_eur) as varchar) || '), P(meet target) '
+        || cast(round(forecasts.probability_meeting_target, 2) as varchar) || '; ' || forecasts.method as evidence,
         cast(null as varchar) as assumptions,
         'Finance lead' as owner,
         0.0 as priority_score,
-        period_type || ':' || metric as subject_id,
-        as_of_date as evidence_date
+        forecasts.period_type || ':' || forecasts.metric as subject_id,
+        forecasts.as_of_date as evidence_date
     from forecasts
-    where target_eur is not null and probability_meeting_target < 0.5
+    left join kpi_labels on replace(forecasts.metric, '_eur', '') = kpi_labels.metric_name
+    where forecasts.target_eur is not null and forecasts.probability_meeting_target < 0.5
 ),
 
 unioned as (
@@ -225,6 +359,7 @@ final as (
         cast(row_number() over (order by priority_score desc, action_category asc, subject_id asc) as integer) as priority,
         cast(action_category as varchar) as action_category,
         cast(action_text as varchar) as action_text,
+        cast(rationale as varchar) as rationale,
         cast(expected_impact_eur as double) as expected_impact_eur,
         cast(expected_impact_low_eur as double) as expected_impact_low_eur,
         cast(expected_impact_high_eur as double) as expected_impact_high_eur,

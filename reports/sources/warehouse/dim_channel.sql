@@ -1,7 +1,7 @@
--- One row per reporting channel; channel_label is the name a reader sees ("Paid search").
+-- One row per reporting channel; channel_label (from the warehouse) is the name a reader sees.
 select
     channel,
-    upper(left(channel, 1)) || replace(substr(channel, 2), '_', ' ') as channel_label,
+    channel_label,
     channel_family,
     is_paid,
     sort_order,

@@ -1,7 +1,8 @@
 -- One row per recommended action, ranked (priority 1 first): data-quality breaks, then by expected money impact.
--- action_text_display / evidence_display: the texts as a reader reads them, channel and platform
--- codes replaced by their names (paid_search -> Paid search, meta_ads -> Meta Ads) and money
--- as "+€1,070" instead of "+1070.0 EUR". Done here, in the warehouse's DuckDB, not in the page.
+-- action_text and rationale are written for readers in the warehouse (fct_recommended_actions) and
+-- are shown as they are. evidence is the analysts' record (rules, model figures): evidence_display
+-- only swaps its channel and platform codes for names (paid_search -> Paid search, meta_ads ->
+-- Meta Ads) and money as "€1,070" instead of "1070.0 EUR".
 with recursive labels as (
     select
         row_number() over (order by length(code) desc, code) as n,
@@ -10,7 +11,7 @@ with recursive labels as (
     from (
         select
             channel as code,
-            upper(left(channel, 1)) || replace(substr(channel, 2), '_', ' ') as label
+            channel_label as label
         from marts.dim_channel
         union
         select distinct
@@ -21,14 +22,13 @@ with recursive labels as (
     ) as codes
 ),
 
-relabelled (action_id, n, action_text, evidence) as (
-    select action_id, 0, action_text, evidence
+relabelled (action_id, n, evidence) as (
+    select action_id, 0, evidence
     from marts.fct_recommended_actions
     union all
     select
         r.action_id,
         r.n + 1,
-        replace(r.action_text, l.code, l.label),
         replace(r.evidence, l.code, l.label)
     from relabelled as r
     inner join labels as l on r.n + 1 = l.n
@@ -37,10 +37,6 @@ relabelled (action_id, n, action_text, evidence) as (
 texts as (
     select
         action_id,
-        regexp_replace(
-            regexp_replace(action_text, '([+-]?)([0-9]+)(\.[0-9]+)? EUR', '\1€\2', 'g'),
-            '€([0-9]{1,3})([0-9]{3})\b', '€\1,\2', 'g'
-        ) as action_text_display,
         regexp_replace(
             regexp_replace(evidence, '([+-]?)([0-9]+)(\.[0-9]+)? EUR', '\1€\2', 'g'),
             '€([0-9]{1,3})([0-9]{3})\b', '€\1,\2', 'g'
@@ -54,7 +50,7 @@ select
     a.priority,
     a.action_category,
     a.action_text,
-    coalesce(t.action_text_display, a.action_text) as action_text_display,
+    a.rationale,
     a.expected_impact_eur,
     a.expected_impact_low_eur,
     a.expected_impact_high_eur,
