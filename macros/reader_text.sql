@@ -1,7 +1,7 @@
 {#- Figures as a reader reads them inside generated sentences (recommended actions):
     money as "€1,070" / "+€1,070" (whole euros, thousands separated), days as
     "10 June 2026". Done in the warehouse so every reader (site, PDF, exports) gets the
-    same words; DuckDB's format() and strftime(). -#}
+    same words. -#}
 
 {% macro format_eur(expr, signed=false) -%}
     (case
@@ -10,10 +10,34 @@
             when round({{ expr }}) > 0 then '+'
         {%- endif %}
         else ''
-    end || '€' || format('{:,.0f}', abs(round({{ expr }}))))
+    end || '€' || {{ format_thousands('abs(round(' ~ expr ~ '))') }})
 {%- endmacro %}
 
+{#- A whole number with thousands separators: "1,070". -#}
+{% macro format_thousands(expr) -%}
+    {{ return(adapter.dispatch('format_thousands', 'growth_ledger')(expr)) }}
+{%- endmacro %}
+
+{#- Spark: format_number. -#}
+{% macro default__format_thousands(expr) -%}
+    format_number({{ expr }}, 0)
+{%- endmacro %}
+
+{% macro duckdb__format_thousands(expr) -%}
+    format('{:,.0f}', {{ expr }})
+{%- endmacro %}
+
+{#- "14 March 2026". -#}
 {% macro format_day(expr) -%}
+    {{ return(adapter.dispatch('format_day', 'growth_ledger')(expr)) }}
+{%- endmacro %}
+
+{#- Spark: date_format with Java pattern letters. -#}
+{% macro default__format_day(expr) -%}
+    date_format({{ expr }}, 'd MMMM yyyy')
+{%- endmacro %}
+
+{% macro duckdb__format_day(expr) -%}
     strftime({{ expr }}, '%-d %B %Y')
 {%- endmacro %}
 
@@ -27,5 +51,18 @@
 
 {#- "1 day", "5 days". -#}
 {% macro format_days(expr) -%}
-    (cast({{ expr }} as varchar) || case when {{ expr }} = 1 then ' day' else ' days' end)
+    ({{ dbt.cast(expr, dbt.type_string()) }} || case when {{ expr }} = 1 then ' day' else ' days' end)
+{%- endmacro %}
+
+{#- A number with `digits` decimals: "2.38". -#}
+{% macro format_decimal(expr, digits) -%}
+    {{ return(adapter.dispatch('format_decimal', 'growth_ledger')(expr, digits)) }}
+{%- endmacro %}
+
+{% macro default__format_decimal(expr, digits) -%}
+    format_number({{ expr }}, {{ digits }})
+{%- endmacro %}
+
+{% macro duckdb__format_decimal(expr, digits) -%}
+    format('{:.{{ digits }}f}', {{ expr }})
 {%- endmacro %}

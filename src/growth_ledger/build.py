@@ -10,6 +10,7 @@ a half-built file; on failure the published warehouse stays as it was.
 """
 
 import fcntl
+import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -20,6 +21,7 @@ from dbt.cli.main import dbtRunner
 
 from growth_ledger import paths
 from growth_ledger.landing import check_landing, format_problems
+from growth_ledger.publish import build_path
 
 
 class BuildError(RuntimeError):
@@ -158,5 +160,30 @@ def _build_and_publish(
     landing: Path, target: Path, extra_args: Sequence[str], db_path: Path
 ) -> BuildResult:
     # The same path as plain `dbt build`: the profile's build file and publish hook.
-    result = run_dbt(["build", *extra_args], landing, target)
+    args = ["build", *extra_args]
+    stamp = target.with_name(f"{target.name}.models")
+    fingerprint = models_fingerprint()
+    if (
+        "--full-refresh" not in args
+        and build_path(target).exists()
+        and (not stamp.exists() or stamp.read_text() != fingerprint)
+    ):
+        # Incremental tables written by other model code may lack columns the
+        # new code reads: rebuild them whole rather than fail half-way.
+        print(f"models changed since the last build of {db_path}: full refresh", flush=True)
+        args.append("--full-refresh")
+    result = run_dbt(args, landing, target)
+    stamp.write_text(fingerprint)
     return BuildResult(db_path=db_path, failures=result.failures)
+
+
+def models_fingerprint() -> str:
+    """A hash of the code that shapes the incremental tables: models, macros, the contract."""
+    project = paths.project_dir()
+    digest = hashlib.sha256()
+    for folder in ("models", "macros", "contract"):
+        for path in sorted((project / folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(project)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

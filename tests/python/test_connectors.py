@@ -360,6 +360,70 @@ def test_airbyte_shopify_orders_keep_the_rest_object_and_its_offsets(
     assert order["shipping_address"] == record.get("shipping_address")
 
 
+def _latest_airbyte_records(path: Path, key: list[str]) -> pd.DataFrame:
+    """Airbyte messages of a stream, each record's latest emission, recomputed in pandas."""
+    messages = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    frame = pd.DataFrame([{**m["data"], "_emitted_at": m["emitted_at"]} for m in messages])
+    frame = frame.sort_values("_emitted_at").drop_duplicates(key, keep="last")
+    return frame.reset_index(drop=True)
+
+
+def test_airbyte_google_ads_sums_ad_network_rows_and_keeps_the_latest_emission(
+    tmp_path: Path,
+) -> None:
+    folder = OWN / "airbyte_google_ads"
+    [imported] = import_connector(
+        "airbyte", "google_ads", folder, tmp_path, table_pattern="expected_records_{table}"
+    )
+    ad_key = ["segments.date", "customer.id", "campaign.id", "ad_group.id", "ad_group_ad.ad.id"]
+    records = _latest_airbyte_records(
+        folder / "expected_records_ad_group_ad_legacy.jsonl", [*ad_key, "segments.ad_network_type"]
+    )
+    metrics = ["metrics.cost_micros", "metrics.impressions", "metrics.clicks"]
+    metrics += ["metrics.conversions", "metrics.conversions_value"]
+    expected = records.astype({k: str for k in ad_key}).groupby(ad_key)[metrics].sum()
+    out = written(imported.path)
+    actual = out.set_index(ad_key)[metrics].apply(pd.to_numeric)
+    assert len(out) == len(expected) < len(records)
+    pd.testing.assert_frame_equal(
+        actual.sort_index(), expected.sort_index(), check_dtype=False, check_names=False
+    )
+    assert set(out["customer.currency_code"]) == {"EUR"}
+    assert set(contract.load().entity("google_ads", "ad_stats").required) <= set(out.columns)
+
+
+def test_airbyte_search_console_imports_one_site_and_search_type(tmp_path: Path) -> None:
+    folder = OWN / "airbyte_google_search_console"
+    with pytest.raises(ConnectorError, match=r"2 sites.*--option site_url="):
+        import_connector(
+            "airbyte",
+            "google_search_console",
+            folder,
+            tmp_path,
+            table_pattern="expected_records_{table}",
+        )
+    site = "sc-domain:growthledger-cosmetics.com"
+    [imported] = import_connector(
+        "airbyte",
+        "google_search_console",
+        folder,
+        tmp_path,
+        table_pattern="expected_records_{table}",
+        options={"site_url": site},
+    )
+    key = ["site_url", "search_type", "date", "query", "page", "country", "device"]
+    records = _latest_airbyte_records(
+        folder / "expected_records_search_analytics_all_fields.jsonl", key
+    )
+    chosen = records[(records.site_url == site) & (records.search_type == "web")]
+    out = written(imported.path)
+    assert len(out) == len(chosen)
+    assert as_number(out["clicks"]).sum() == chosen["clicks"].sum()
+    assert as_number(out["impressions"]).sum() == chosen["impressions"].sum()
+    assert set(out["device"]) <= {"DESKTOP", "MOBILE", "TABLET"}
+    assert any("not imported" in note for note in imported.notes)
+
+
 def test_history_rows_apply_from_the_day_they_are_valid(tmp_path: Path) -> None:
     """Campaign 8001 is renamed on 2026-03-02: that day has the new name, the day before the old."""
     [imported] = import_connector(

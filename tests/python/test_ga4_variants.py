@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from growth_ledger.build import build
+from growth_ledger.build import build, models_fingerprint
 from growth_ledger.landing import ERROR, check_landing
+from growth_ledger.publish import build_path
 
 OTHER_SOURCES = ("google_ads", "shop", "fx")
 DAY_1, DAY_2, DAY_3 = "20251002T063000Z", "20251003T063000Z", "20251004T063000Z"
@@ -160,3 +161,26 @@ def test_sessions_of_two_properties_stay_apart(variants) -> None:
         "where not starts_with(session_key, ga4_property || '/')"
     ).fetchone()[0]
     assert keys == 0
+
+
+def test_a_build_after_a_model_change_rebuilds_the_incremental_tables(
+    variants, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A warehouse built by other model code (here: before ga4_property existed) is
+    rebuilt whole, not failed half-way by an incremental table without the column."""
+    landing, warehouse = variants
+    db_path = Path(
+        warehouse.execute("select path from duckdb_databases() where not internal").fetchone()[0]
+    )
+    with duckdb.connect(str(build_path(db_path))) as built:
+        built.execute("alter table staging.base_ga4__events drop column ga4_property")
+    stamp = db_path.with_name(f"{db_path.name}.models")
+    stamp.write_text("models of an earlier version")
+    build(landing, db_path)
+    assert "full refresh" in capsys.readouterr().out
+    assert stamp.read_text() == models_fingerprint()
+    with duckdb.connect(str(db_path), read_only=True) as rebuilt:
+        properties = rebuilt.execute(
+            "select count(distinct ga4_property) from staging.base_ga4__events"
+        ).fetchone()[0]
+    assert properties == 2

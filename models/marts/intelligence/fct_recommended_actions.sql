@@ -124,13 +124,13 @@ tracking_actions as (
             when 'tracking_break'
                 then source_label || ' recorded '
                     || case when round(observed_value, 1) = 0 then 'no purchases'
-                        else format('{:.1f}', observed_value) || ' purchases a day'
+                        else {{ format_decimal('observed_value', 1) }} || ' purchases a day'
                     end
                     || ' on ' || {{ format_days('days') }} || ' while its ads kept getting clicks (about '
-                    || format('{:.1f}', expected_value) || ' a day expected), so its ROAS and automatic '
+                    || {{ format_decimal('expected_value', 1) }} || ' a day expected), so its ROAS and automatic '
                     || 'bidding are wrong for those days'
             when 'revenue_tracking_drift'
-                then source_label || ' recorded ' || format('{:.1f}', abs(observed_value - expected_value) * 100)
+                then source_label || ' recorded ' || {{ format_decimal('abs(observed_value - expected_value) * 100', 1) }}
                     || '% ' || case when observed_value < expected_value then 'less' else 'more' end
                     || ' purchase revenue than the shop for the same orders on ' || {{ format_days('days') }}
                     || ', so channel figures built on it are off by as much'
@@ -138,7 +138,7 @@ tracking_actions as (
                 then 'The ' || source_label || ' data arrived ' || {{ format_days('cast(round(observed_value) as integer)') }}
                     || ' after it was due, so reports built in between missed it'
             else 'Nothing has arrived for ' || {{ format_days('cast(round(observed_value) as integer)') }} || ', more than the '
-                || format('{:.0f}', expected_value) || ' its schedule allows, so every figure from '
+                || {{ format_decimal('expected_value', 0) }} || ' its schedule allows, so every figure from '
                 || source_label || ' is out of date'
         end || '.' as rationale,
         cast(null as double) as expected_impact_eur,
@@ -168,13 +168,13 @@ campaign_actions as (
         'Pause the ' || coalesce(campaign_labels.platform_name, campaigns.platform) || ' campaign '
         || campaigns.campaign_name || ': it spends more than the margin it brings in' as action_text,
         'In the last 90 days it spent ' || {{ format_eur('campaigns.spend_eur') }} || ' and brought in '
-        || {{ format_eur('campaigns.revenue_eur') }} || ' of sales: €' || format('{:.2f}', campaigns.roas)
-        || ' per euro spent, against the €' || format('{:.2f}', campaigns.breakeven_roas)
+        || {{ format_eur('campaigns.revenue_eur') }} || ' of sales: €' || {{ format_decimal('campaigns.roas', 2) }}
+        || ' per euro spent, against the €' || {{ format_decimal('campaigns.breakeven_roas', 2) }}
         || ' it needs to break even'
         || case when campaigns.is_unprofitable
-                then '; its gross margin paid back ' || format('{:.0f}', campaigns.poas * 100)
-                    || '% of its spend (likely ' || format('{:.0f}', campaigns.poas_low * 100) || '% to '
-                    || format('{:.0f}', campaigns.poas_high * 100) || '%)'
+                then '; its gross margin paid back ' || {{ format_decimal('campaigns.poas * 100', 0) }}
+                    || '% of its spend (likely ' || {{ format_decimal('campaigns.poas_low * 100', 0) }} || '% to '
+                    || {{ format_decimal('campaigns.poas_high * 100', 0) }} || '%)'
             else ''
         end
         || case when campaigns.is_cpa_above_target
@@ -258,7 +258,7 @@ churn_actions as (
         || ' subscribers most likely to cancel with a retention offer' as action_text,
         'They are expected to cancel ' || {{ format_eur('sum(churn_risk.expected_mrr_loss_eur)') }}
         || ' of monthly subscription revenue (average chance of cancelling '
-        || format('{:.0f}', avg(churn_risk.churn_probability) * 100)
+        || {{ format_decimal('avg(churn_risk.churn_probability) * 100', 0) }}
         || '%); the churn model picked out past cancellations better than chance when tested on later months.'
             as rationale,
         {{ var('retention_save_rate', 0.15) }} * sum(churn_risk.expected_mrr_loss_eur)
@@ -316,7 +316,7 @@ forecast_actions as (
         {{ format_eur('forecasts.actual_to_date_eur') }} || ' so far, by ' || {{ format_day('forecasts.as_of_date') }}
         || ', with ' || cast(forecasts.days_remaining as varchar) || ' days to go; the likely range at period end is '
         || {{ format_eur('forecasts.forecast_low_eur') }} || ' to ' || {{ format_eur('forecasts.forecast_high_eur') }}
-        || ' and the chance of reaching the target is ' || format('{:.0f}', forecasts.probability_meeting_target * 100)
+        || ' and the chance of reaching the target is ' || {{ format_decimal('forecasts.probability_meeting_target * 100', 0) }}
         || '%.' as rationale,
         cast(null as double) as expected_impact_eur,
         cast(null as double) as expected_impact_low_eur,
