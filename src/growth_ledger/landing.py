@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from growth_ledger.contract import Entity, Nesting, load
+from growth_ledger.fx_coverage import fx_gaps
 from growth_ledger.parsing import UnbalancedQuote, scan_csv
 
 ERROR = "error"
@@ -110,6 +111,7 @@ def check_landing(landing: Path) -> list[LandingProblem]:
             problems.extend(_check_entity(landing, contract, loaded))
     problems.extend(_absent_source_problems(present))
     problems.extend(_required_source_problems(landing, files, present))
+    problems.extend(_fx_coverage_problems(landing, files))
     problems.sort(key=lambda problem: (not problem.is_error, problem.is_info, problem.path))
     return problems
 
@@ -177,6 +179,33 @@ def _required_source_problems(
                 )
             ]
     return []
+
+
+def _fx_coverage_problems(landing: Path, files: list[LandingFile]) -> list[LandingProblem]:
+    """One warning per currency whose rates do not cover the dates of its money."""
+    loaded = [file for file in files if file.status == LOADED]
+    rate_files = [landing / f.path for f in loaded if (f.source, f.entity) == ("fx", "rates")]
+    money_files: dict[Entity, list[Path]] = {}
+    for file in loaded:
+        contract = _entities().get((file.source, file.entity))
+        if contract is not None and contract.suite.get("currency"):
+            money_files.setdefault(contract, []).append(landing / file.path)
+    return [
+        LandingProblem(
+            WARNING,
+            "fx/rates",
+            (
+                f"no {gap.currency} rate covers {gap.first_date} to {gap.last_date}"
+                if gap.has_rates
+                else f"no {gap.currency} rate at all (a mistyped currency code?)"
+            )
+            + f": {gap.rows} row(s) of {', '.join(gap.entities)} dated {gap.first_date} to "
+            f"{gap.last_date} will be quarantined as no_fx_rate",
+            f"add daily {gap.currency} rates per 1 {REPORTING_CURRENCY} from {gap.first_date} "
+            f"to {gap.last_date} to fx/rates/ ({REPORTING_CURRENCY} itself needs none)",
+        )
+        for gap in fx_gaps(rate_files, money_files, REPORTING_CURRENCY)
+    ]
 
 
 def _entities() -> dict[tuple[str, str], Entity]:
