@@ -26,6 +26,26 @@
     ]) }}
 {%- endmacro %}
 
+{#- Per source: the name a reader knows it by. -#}
+{% macro landing_source_labels() -%}
+    {{ return({
+        'catalog': 'Product catalog',
+        'email': 'E-mail',
+        'finance': 'Finance plan',
+        'fx': 'FX rates',
+        'ga4': 'GA4',
+        'google_ads': 'Google Ads',
+        'linkedin_ads': 'LinkedIn Ads',
+        'meta_ads': 'Meta Ads',
+        'search_console': 'Search Console',
+        'shop': 'Web shop',
+        'stores': 'Stores',
+        'subscriptions': 'Subscriptions',
+        'support': 'Customer support',
+        'tiktok_ads': 'TikTok Ads',
+    }) }}
+{%- endmacro %}
+
 {#- Per entity (<source>__<entity>): quarantine reason -> stable reason code. -#}
 {% macro landing_reason_codes() -%}
     {{ return({

@@ -102,6 +102,7 @@ class Entity:
 class Source:
     name: str
     description: str
+    label: str  # what a reader calls it: "Google Ads", "FX rates"
     entities: tuple[Entity, ...]
     freshness: dict | None = field(default=None, hash=False, compare=False)
     notes: str = ""
@@ -151,6 +152,7 @@ def parse(text: str) -> Contract:
             Source(
                 name=name,
                 description=spec["description"],
+                label=spec["label"],
                 entities=tuple(_entity(name, e, s) for e, s in sorted(spec["entities"].items())),
                 freshness=spec.get("freshness"),
                 notes=spec.get("notes", ""),
@@ -276,6 +278,14 @@ def macros_sql(contract: Contract) -> str:
         "    {{ return([\n"
         f"{entities}\n"
         "    ]) }}\n"
+        "{%- endmacro %}\n\n"
+        "{#- Per source: the name a reader knows it by. -#}\n"
+        "{% macro landing_source_labels() -%}\n"
+        "    {{ return({\n"
+        + "\n".join(
+            f"        '{source.name}': {_sql_text(source.label)}," for source in contract.sources
+        )
+        + "\n    }) }}\n"
         "{%- endmacro %}\n\n"
         "{#- Per entity (<source>__<entity>): quarantine reason -> stable reason code. -#}\n"
         "{% macro landing_reason_codes() -%}\n"

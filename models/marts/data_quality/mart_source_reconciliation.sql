@@ -94,6 +94,11 @@ unioned as (
 final as (
     select
         unioned.source_name,
+        case unioned.source_name
+            {%- for source_name, label in landing_source_labels().items() %}
+                when '{{ source_name }}' then '{{ label | replace("'", "''") }}'
+            {%- endfor %}
+        end as source_label,
         unioned.entity,
         coverage.coverage_status,
         files,

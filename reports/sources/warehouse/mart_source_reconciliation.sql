@@ -1,6 +1,7 @@
 -- One row per landing source and entity: raw = staged + quarantined (+ superseded), last extract.
 select
     source_name,
+    source_label,
     entity,
     files,
     last_extracted_at,
