@@ -574,7 +574,7 @@ def _complete(frame: pd.DataFrame, entity: contract.Entity, currency: str) -> pd
 
 @pytest.fixture(params=ROOTS, ids=lambda root: "own" if root == OWN else "shared", scope="module")
 def connector_warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """Fivetran ad platforms and Shopify, imported, with FX for their dates, built by dbt."""
+    """Fivetran ad platforms, Shopify and GA4, imported, with FX for their dates, built by dbt."""
     root = request.param
     folder = tmp_path_factory.mktemp("connector_landing")
     landing = folder / "landing"
@@ -587,6 +587,10 @@ def connector_warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest
     [imported["shop"]] = import_connector(
         "fivetran", "shopify", root / "fivetran_shopify", landing,
         table_pattern="shopify_{table}_data",
+    )  # fmt: skip
+    imported["ga4"] = import_connector(
+        "fivetran", "ga4_export", root / "fivetran_ga4_export", landing,
+        table_pattern="{table}_data",
     )  # fmt: skip
     days = pd.date_range("2019-01-01", "2026-06-30", freq="D").strftime("%Y-%m-%d")
     rates = folder / "landing" / "fx" / "rates"
@@ -655,3 +659,37 @@ def test_imported_orders_reach_fct_orders(connector_warehouse) -> None:
     ).fetchone()
     assert count == len(loadable)
     assert float(total) == pytest.approx(sum(float(o["total_price"]) for o in loadable), abs=0.005)
+
+
+def test_imported_ga4_events_are_staged_or_replaced_by_the_daily_table(
+    connector_warehouse, request: pytest.FixtureRequest
+) -> None:
+    """Fivetran's flattened GA4 event table: every row staged, or quarantined when the
+    daily table exports its day too; purchase revenue (USD) and sessions as in the file."""
+    imported, connection = connector_warehouse
+    root = request.node.callspec.params["connector_warehouse"]
+    events = fixture(root, "fivetran_ga4_export", "event_data.csv")
+    intraday = events["is_intraday"].str.lower() == "true"
+    daily_days = set(events.loc[~intraday, "date"])
+    replaced = intraday & events["date"].isin(daily_days)
+    kept = events[~replaced]
+    assert sum(file.rows for file in imported["ga4"]) == len(events)
+    staged, revenue = connection.execute(
+        "select count(*), coalesce(sum(purchase_revenue), 0) from staging.stg_ga4__events"
+    ).fetchone()
+    assert staged == len(kept)
+    assert float(revenue) == pytest.approx(
+        as_number(kept["ecommerce_purchase_revenue_in_usd"]).sum(), abs=0.005
+    )
+    quarantined = connection.execute(
+        "select reason_code, count(*) from staging.stg_quarantine__rows "
+        "where source_name = 'ga4' group by all"
+    ).fetchall()
+    assert quarantined == (
+        [("superseded_by_daily_export", int(replaced.sum()))] if replaced.any() else []
+    )
+    sessions = connection.execute(
+        "select count(*) from marts.fct_sessions where not is_consent_gap"
+    ).fetchone()[0]
+    expected = kept[kept["user_pseudo_id"] != ""][["user_pseudo_id", "param_ga_session_id"]]
+    assert sessions == len(expected.drop_duplicates())

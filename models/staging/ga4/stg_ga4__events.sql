@@ -28,7 +28,7 @@ final as (
                 then coalesce(events.ga4_property || '/', '')
                     || events.user_pseudo_id
                     || '.'
-                    || cast(events.ga_session_id as {{ api.Column.translate_type('string') }})
+                    || events.ga_session_id
         end as session_key,
         events.page_location,
         events.page_referrer,

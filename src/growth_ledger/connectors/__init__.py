@@ -16,14 +16,14 @@ from datetime import datetime
 from pathlib import Path
 
 from growth_ledger import contract
-from growth_ledger.connectors import airbyte, dlt, fivetran
+from growth_ledger.connectors import airbyte, dlt, fivetran, fivetran_ga4
 from growth_ledger.connectors.mapping import Mapping
 from growth_ledger.connectors.tables import ConnectorError, ConnectorTables, write_entity
 
 Adapter = Callable[[ConnectorTables, dict[str, str]], list[Mapping]]
 
 ADAPTERS: dict[str, dict[str, Adapter]] = {
-    "fivetran": fivetran.ADAPTERS,
+    "fivetran": {**fivetran.ADAPTERS, **fivetran_ga4.ADAPTERS},
     "airbyte": airbyte.ADAPTERS,
     "dlt": dlt.ADAPTERS,
 }
@@ -62,7 +62,7 @@ def import_connector(
         entity = contract.load().entity(mapping.source, mapping.entity)
         try:
             path, rows = write_entity(
-                tables.connection, mapping.query, entity, landing, extracted_at
+                tables.connection, mapping.query, entity, landing, extracted_at, mapping.file_stem
             )
         except ConnectorError:
             raise
@@ -80,6 +80,8 @@ def import_connector(
 def _reader(path: Path) -> str:
     if path.suffix == ".csv":
         return f"read_csv('{path}', header=true, all_varchar=true)"
+    if path.suffix == ".parquet":
+        return f"read_parquet('{path}')"
     return f"read_json('{path}', format='newline_delimited')"
 
 
@@ -102,9 +104,10 @@ def _gaps(tables: ConnectorTables, entity: contract.Entity, path: Path) -> list[
 def _check_money(tables: ConnectorTables, mapping: Mapping, path: Path) -> None:
     """The file as written must hold the connector table's money, to the unit; else it goes."""
     expected = tables.connection.execute(mapping.money_in).fetchone()[0] or 0
+    money = mapping.money_out if mapping.money_is_expression else f'"{mapping.money_out}"'
     written = (
         tables.connection.execute(
-            f'select sum(cast("{mapping.money_out}" as decimal(38, 6))) from {_reader(path)}'
+            f"select sum(cast({money} as decimal(38, 6))) from {_reader(path)}"
         ).fetchone()[0]
         or 0
     )

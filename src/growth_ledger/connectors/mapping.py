@@ -14,8 +14,10 @@ class Mapping:
     query: str  # a parenthesised select producing the contract's columns
     driving_table: str  # the stats table whose every row the output accounts for
     money_in: str  # a scalar select: the money in the connector's table
-    money_out: str  # the output column that must sum to it
+    money_out: str  # the output column that must sum to it (or an expression over the file)
     notes: list[str] = field(default_factory=list)
+    file_stem: str | None = None  # the file name's start, when not the entity's name
+    money_is_expression: bool = False  # money_out is SQL (a Parquet struct field), not a column
 
 
 def text(column: str) -> str:

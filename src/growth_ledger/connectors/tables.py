@@ -86,6 +86,11 @@ class ConnectorTables:
     def has_column(self, table: str, column: str) -> bool:
         return column.lower() in {name.lower() for name in self.columns(table)}
 
+    def require_columns(self, table: str, columns: list[str]) -> None:
+        missing = [column for column in columns if not self.has_column(table, column)]
+        if missing:
+            raise ConnectorError(f"connector table {table} has no column(s) {', '.join(missing)}")
+
     def count(self, table: str) -> int:
         return self.connection.execute(f'select count(*) from "{table}"').fetchone()[0]
 
@@ -122,6 +127,7 @@ def write_entity(
     entity: Entity,
     landing: Path,
     extracted_at: datetime | None = None,
+    stem: str | None = None,
 ) -> tuple[Path, int]:
     """Write the rows of `query` as one extract file of `entity`, columns in contract order."""
     produced = [row[0] for row in connection.execute(f"describe {query}").fetchall()]
@@ -132,10 +138,13 @@ def write_entity(
     folder.mkdir(parents=True, exist_ok=True)
     moment = (extracted_at or datetime.now(UTC)).replace(microsecond=0)
     # Two imports in one second (two accounts) must not overwrite each other.
-    while (target := folder / f"{entity.entity}_{moment:%Y%m%dT%H%M%SZ}.{entity.fmt}").exists():
+    name = stem or entity.entity
+    while (target := folder / f"{name}_{moment:%Y%m%dT%H%M%SZ}.{entity.fmt}").exists():
         moment += timedelta(seconds=1)
     selected = ", ".join(f'"{column.name}"' for column in entity.columns)
-    fmt = "(format csv, header true)" if entity.fmt == "csv" else "(format json)"
+    fmt = {"csv": "(format csv, header true)", "parquet": "(format parquet)"}.get(
+        entity.fmt, "(format json)"
+    )
     connection.execute(f"copy (select {selected} from {query}) to '{target}' {fmt}")
     rows = connection.execute(f"select count(*) from {query}").fetchone()[0]
     return target, rows

@@ -40,7 +40,11 @@ parsed as (
         nullif(trim(event_name), '') as event_name,
         nullif(trim(user_pseudo_id), '') as user_pseudo_id,
         nullif(trim(cast(user_id as {{ api.Column.translate_type('string') }})), '') as user_id,
-        {{ ga4_param('ga_session_id', 'int') }} as ga_session_id,
+        -- GA4 writes an integer; some connectors pass it on as text.
+        coalesce(
+            cast({{ ga4_param('ga_session_id', 'int') }} as {{ api.Column.translate_type('string') }}),
+            {{ ga4_param('ga_session_id') }}
+        ) as ga_session_id,
         {{ ga4_param('ga_session_number', 'int') }} as ga_session_number,
         {{ ga4_param('page_location') }} as page_location,
         {{ ga4_param('page_referrer') }} as page_referrer,
