@@ -67,6 +67,19 @@
     {{ return(adapter.dispatch('loaded_rows_of_partitions', 'growth_ledger')(partition_column, partitions, recomputed_columns)) }}
 {%- endmacro %}
 
+{#- Engines without `select * exclude`: the table's columns, listed. -#}
+{% macro default__loaded_rows_of_partitions(partition_column, partitions, recomputed_columns) -%}
+    {%- set kept = [] -%}
+    {%- for column in adapter.get_columns_in_relation(this) -%}
+        {%- if column.name | lower not in recomputed_columns | map('lower') | list -%}
+            {%- do kept.append(adapter.quote(column.name)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    select {{ kept | join(', ') }}
+    from {{ this }}
+    where {{ partition_column }} in ({{ partitions }})
+{%- endmacro %}
+
 {% macro duckdb__loaded_rows_of_partitions(partition_column, partitions, recomputed_columns) -%}
     select * exclude ({{ recomputed_columns | join(', ') }})
     from {{ this }}

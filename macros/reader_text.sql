@@ -41,6 +41,19 @@
     strftime({{ expr }}, '%-d %B %Y')
 {%- endmacro %}
 
+{#- "March 2026". -#}
+{% macro format_month(expr) -%}
+    {{ return(adapter.dispatch('format_month', 'growth_ledger')(expr)) }}
+{%- endmacro %}
+
+{% macro default__format_month(expr) -%}
+    date_format({{ expr }}, 'MMMM yyyy')
+{%- endmacro %}
+
+{% macro duckdb__format_month(expr) -%}
+    strftime({{ expr }}, '%B %Y')
+{%- endmacro %}
+
 {#- "14 March 2026" for one day, "3 August 2026 to 23 August 2026" for a span. -#}
 {% macro format_day_span(first_expr, last_expr) -%}
     (case

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -139,3 +140,12 @@ def test_sqlfluff_lint_models_incremental_branch(demo_warehouse: Path, tmp_path:
     shutil.copyfile(demo_warehouse, database)
     result = sqlfluff_lint(INCREMENTAL_MODELS, database)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+
+
+def test_every_dispatched_macro_has_a_default_implementation():
+    """Models must run on other engines (Spark): each adapter.dispatch has a default__."""
+    text = "".join(path.read_text() for path in (PROJECT_DIR / "macros").rglob("*.sql"))
+    dispatched = set(re.findall(r"adapter\.dispatch\('([a-z_]+)'", text))
+    defaults = set(re.findall(r"macro default__([a-z_]+)\(", text))
+    assert dispatched, "no dispatched macro found"
+    assert dispatched <= defaults, sorted(dispatched - defaults)

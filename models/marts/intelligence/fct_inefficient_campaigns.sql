@@ -15,10 +15,10 @@ campaigns as (
 
 final as (
     select
-        cast(scored.campaign_key as varchar) as campaign_key,
-        cast(campaigns.campaign_name as varchar) as campaign_name,
-        cast(campaigns.platform as varchar) as platform,
-        cast(campaigns.channel as varchar) as channel,
+        cast(scored.campaign_key as {{ dbt.type_string() }}) as campaign_key,
+        cast(campaigns.campaign_name as {{ dbt.type_string() }}) as campaign_name,
+        cast(campaigns.platform as {{ dbt.type_string() }}) as platform,
+        cast(campaigns.channel as {{ dbt.type_string() }}) as channel,
         cast(scored.window_start_date as date) as window_start_date,
         cast(scored.window_end_date as date) as window_end_date,
         cast(scored.spend_eur as double) as spend_eur,
@@ -43,7 +43,7 @@ final as (
         cast(scored.margin_shortfall_30d_eur as double) as margin_shortfall_30d_eur,
         cast(scored.margin_shortfall_30d_low_eur as double) as margin_shortfall_30d_low_eur,
         cast(scored.margin_shortfall_30d_high_eur as double) as margin_shortfall_30d_high_eur,
-        cast(scored.flag_reason as varchar) as flag_reason
+        cast(scored.flag_reason as {{ dbt.type_string() }}) as flag_reason
     from scored
     left join campaigns
         on scored.campaign_key = campaigns.campaign_key

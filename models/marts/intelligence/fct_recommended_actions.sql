@@ -144,16 +144,16 @@ tracking_actions as (
         cast(null as double) as expected_impact_eur,
         cast(null as double) as expected_impact_low_eur,
         cast(null as double) as expected_impact_high_eur,
-        cast(days as varchar) || ' day(s); observed ' || cast(round(observed_value, 3) as varchar)
-        || ' vs expected ' || cast(round(expected_value, 3) as varchar) || '. Rule: ' || detection_rule
+        cast(days as {{ dbt.type_string() }}) || ' day(s); observed ' || cast(round(observed_value, 3) as {{ dbt.type_string() }})
+        || ' vs expected ' || cast(round(expected_value, 3) as {{ dbt.type_string() }}) || '. Rule: ' || detection_rule
             as evidence,
-        cast(null as varchar) as assumptions,
+        cast(null as {{ dbt.type_string() }}) as assumptions,
         'Analytics engineer' as owner,
         case when last_date >= {{ dbt.dateadd('day', -30, '(select as_of_date from as_of)') }}
                 then 1000000.0
             else 0.0
         end as priority_score,
-        anomaly_type || ':' || scope_id || ':' || cast(first_date as varchar) as subject_id,
+        anomaly_type || ':' || scope_id || ':' || cast(first_date as {{ dbt.type_string() }}) as subject_id,
         last_date as evidence_date
     from labelled_episodes
 ),
@@ -185,9 +185,9 @@ campaign_actions as (
         campaigns.margin_shortfall_30d_eur as expected_impact_eur,
         campaigns.margin_shortfall_30d_low_eur as expected_impact_low_eur,
         campaigns.margin_shortfall_30d_high_eur as expected_impact_high_eur,
-        'Last 90 days: spend ' || cast(round(campaigns.spend_eur) as varchar) || ' EUR, ROAS '
-        || cast(round(campaigns.roas, 2) as varchar) || ' vs breakeven '
-        || cast(round(campaigns.breakeven_roas, 2) as varchar) || ', ' || campaigns.flag_reason
+        'Last 90 days: spend ' || cast(round(campaigns.spend_eur) as {{ dbt.type_string() }}) || ' EUR, ROAS '
+        || cast(round(campaigns.roas, 2) as {{ dbt.type_string() }}) || ' vs breakeven '
+        || cast(round(campaigns.breakeven_roas, 2) as {{ dbt.type_string() }}) || ', ' || campaigns.flag_reason
         || ' (shop revenue credited by the data-driven attribution, 90% bootstrap over days)'
             as evidence,
         'Saving = spend - attributed revenue x contribution margin rate, at the last 90 days'' pace; assumes '
@@ -230,7 +230,7 @@ reallocation_actions as (
         'Power curves contribution = a x spend^b per channel on weekly attributed contribution (elasticities '
         || string_agg(
             case when not reallocation.is_total
-                    then reallocation.channel || ' ' || cast(round(reallocation.elasticity, 2) as varchar)
+                    then reallocation.channel || ' ' || cast(round(reallocation.elasticity, 2) as {{ dbt.type_string() }})
             end, ', '
         )
         || '), guardrail +-50% per channel, 90% bootstrap interval over weeks'
@@ -254,7 +254,7 @@ reallocation_actions as (
 churn_actions as (
     select
         'churn_risk' as action_category,
-        'Contact the ' || cast(count(*) as varchar)
+        'Contact the ' || cast(count(*) as {{ dbt.type_string() }})
         || ' subscribers most likely to cancel with a retention offer' as action_text,
         'They are expected to cancel ' || {{ format_eur('sum(churn_risk.expected_mrr_loss_eur)') }}
         || ' of monthly subscription revenue (average chance of cancelling '
@@ -270,9 +270,9 @@ churn_actions as (
         {{ var('retention_save_rate_high', 0.25) }} * sum(churn_risk.expected_mrr_loss_eur)
         * max(margin_rates.contribution_margin_rate)
         - {{ var('retention_contact_cost_eur', 2.0) }} * count(*) as expected_impact_high_eur,
-        'Expected MRR loss ' || cast(round(sum(churn_risk.expected_mrr_loss_eur)) as varchar)
+        'Expected MRR loss ' || cast(round(sum(churn_risk.expected_mrr_loss_eur)) as {{ dbt.type_string() }})
         || ' EUR/month; mean churn probability '
-        || cast(round(avg(churn_risk.churn_probability), 3) as varchar)
+        || cast(round(avg(churn_risk.churn_probability), 3) as {{ dbt.type_string() }})
         || '; model evaluated out of time (mart_churn_model_evaluation)' as evidence,
         'Save rate {{ var("retention_save_rate", 0.15) }} (interval {{ var("retention_save_rate_low", 0.05) }}-'
         || '{{ var("retention_save_rate_high", 0.25) }}), outreach cost {{ var("retention_contact_cost_eur", 2.0) }}'
@@ -300,10 +300,10 @@ forecast_actions as (
     select
         'forecast_gap' as action_category,
         'Review the plan for '
-        || case when forecasts.period_type = 'month' then strftime(forecasts.period_start_date, '%B %Y')
+        || case when forecasts.period_type = 'month' then {{ format_month('forecasts.period_start_date') }}
             when forecasts.period_type = 'quarter'
-                then 'Q' || cast(quarter(forecasts.period_start_date) as varchar) || ' '
-                    || cast(year(forecasts.period_start_date) as varchar)
+                then 'Q' || cast(extract(quarter from forecasts.period_start_date) as {{ dbt.type_string() }})
+                    || ' ' || cast(extract(year from forecasts.period_start_date) as {{ dbt.type_string() }})
             else 'the ' || forecasts.period_type
         end
         || ': ' || coalesce(kpi_labels.label, replace(forecasts.metric, '_', ' ')) || ' is forecast at '
@@ -314,21 +314,21 @@ forecast_actions as (
             else ''
         end as action_text,
         {{ format_eur('forecasts.actual_to_date_eur') }} || ' so far, by ' || {{ format_day('forecasts.as_of_date') }}
-        || ', with ' || cast(forecasts.days_remaining as varchar) || ' days to go; the likely range at period end is '
+        || ', with ' || cast(forecasts.days_remaining as {{ dbt.type_string() }}) || ' days to go; the likely range at period end is '
         || {{ format_eur('forecasts.forecast_low_eur') }} || ' to ' || {{ format_eur('forecasts.forecast_high_eur') }}
         || ' and the chance of reaching the target is ' || {{ format_decimal('forecasts.probability_meeting_target * 100', 0) }}
         || '%.' as rationale,
         cast(null as double) as expected_impact_eur,
         cast(null as double) as expected_impact_low_eur,
         cast(null as double) as expected_impact_high_eur,
-        'As of ' || cast(forecasts.as_of_date as varchar) || ': actual to date '
-        || cast(round(forecasts.actual_to_date_eur) as varchar) || ' EUR, '
-        || cast(forecasts.days_remaining as varchar) || ' days left, gap '
-        || cast(round(forecasts.gap_to_target_eur) as varchar) || ' EUR (80% '
-        || cast(round(forecasts.forecast_low_eur - forecasts.target_eur) as varchar) || ' to '
-        || cast(round(forecasts.forecast_high_eur - forecasts.target_eur) as varchar) || '), P(meet target) '
-        || cast(round(forecasts.probability_meeting_target, 2) as varchar) || '; ' || forecasts.method as evidence,
-        cast(null as varchar) as assumptions,
+        'As of ' || cast(forecasts.as_of_date as {{ dbt.type_string() }}) || ': actual to date '
+        || cast(round(forecasts.actual_to_date_eur) as {{ dbt.type_string() }}) || ' EUR, '
+        || cast(forecasts.days_remaining as {{ dbt.type_string() }}) || ' days left, gap '
+        || cast(round(forecasts.gap_to_target_eur) as {{ dbt.type_string() }}) || ' EUR (80% '
+        || cast(round(forecasts.forecast_low_eur - forecasts.target_eur) as {{ dbt.type_string() }}) || ' to '
+        || cast(round(forecasts.forecast_high_eur - forecasts.target_eur) as {{ dbt.type_string() }}) || '), P(meet target) '
+        || cast(round(forecasts.probability_meeting_target, 2) as {{ dbt.type_string() }}) || '; ' || forecasts.method as evidence,
+        cast(null as {{ dbt.type_string() }}) as assumptions,
         'Finance lead' as owner,
         0.0 as priority_score,
         forecasts.period_type || ':' || forecasts.metric as subject_id,
@@ -357,18 +357,18 @@ final as (
         )
             as action_id,
         cast(row_number() over (order by priority_score desc, action_category asc, subject_id asc) as integer) as priority,
-        cast(action_category as varchar) as action_category,
-        cast(action_text as varchar) as action_text,
-        cast(rationale as varchar) as rationale,
+        cast(action_category as {{ dbt.type_string() }}) as action_category,
+        cast(action_text as {{ dbt.type_string() }}) as action_text,
+        cast(rationale as {{ dbt.type_string() }}) as rationale,
         cast(expected_impact_eur as double) as expected_impact_eur,
         cast(expected_impact_low_eur as double) as expected_impact_low_eur,
         cast(expected_impact_high_eur as double) as expected_impact_high_eur,
-        cast('eur_contribution_margin_30d' as varchar) as impact_unit,
+        cast('eur_contribution_margin_30d' as {{ dbt.type_string() }}) as impact_unit,
         cast(expected_impact_eur is not null as boolean) as moves_money,
-        cast(assumptions as varchar) as assumptions,
-        cast(evidence as varchar) as evidence,
-        cast(owner as varchar) as owner,
-        cast(subject_id as varchar) as subject_id,
+        cast(assumptions as {{ dbt.type_string() }}) as assumptions,
+        cast(evidence as {{ dbt.type_string() }}) as evidence,
+        cast(owner as {{ dbt.type_string() }}) as owner,
+        cast(subject_id as {{ dbt.type_string() }}) as subject_id,
         cast(evidence_date as date) as evidence_date
     from unioned
     where

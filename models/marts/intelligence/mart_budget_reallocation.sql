@@ -6,12 +6,12 @@ scored as (
 
 final as (
     select
-        cast(channel as varchar) as channel,
+        cast(channel as {{ dbt.type_string() }}) as channel,
         cast(is_total as boolean) as is_total,
         cast(elasticity as double) as elasticity,
         cast(elasticity >= 0.95 or elasticity <= 0.05 as boolean) as is_elasticity_clipped,
         cast(is_held as boolean) as is_held,
-        cast(funded_campaign_keys as varchar) as funded_campaign_keys,
+        cast(funded_campaign_keys as {{ dbt.type_string() }}) as funded_campaign_keys,
         cast(current_spend_30d_eur as double) as current_spend_30d_eur,
         cast(recommended_spend_30d_eur as double) as recommended_spend_30d_eur,
         cast(spend_shift_30d_eur as double) as spend_shift_30d_eur,

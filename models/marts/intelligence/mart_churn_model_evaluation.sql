@@ -6,9 +6,9 @@ evaluation as (
 
 final as (
     select
-        cast(metric || coalesce('-' || cast(cast(bin_number as integer) as varchar), '') as varchar)
+        cast(metric || coalesce('-' || cast(cast(bin_number as integer) as {{ dbt.type_string() }}), '') as {{ dbt.type_string() }})
             as evaluation_row_id,
-        cast(metric as varchar) as metric,
+        cast(metric as {{ dbt.type_string() }}) as metric,
         cast(bin_number as integer) as bin_number,
         cast(value as double) as metric_value,
         cast(snapshots as integer) as snapshots,

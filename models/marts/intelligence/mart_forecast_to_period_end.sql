@@ -6,13 +6,13 @@ forecasts as (
 
 final as (
     select
-        cast(cast(as_of_date as varchar) || '|' || period_type || '|' || metric as varchar) as forecast_id,
+        cast(cast(as_of_date as {{ dbt.type_string() }}) || '|' || period_type || '|' || metric as {{ dbt.type_string() }}) as forecast_id,
         cast(as_of_date as date) as as_of_date,
         cast(is_latest as boolean) as is_latest,
-        cast(period_type as varchar) as period_type,
+        cast(period_type as {{ dbt.type_string() }}) as period_type,
         cast(period_start_date as date) as period_start_date,
         cast(period_end_date as date) as period_end_date,
-        cast(metric as varchar) as metric,
+        cast(metric as {{ dbt.type_string() }}) as metric,
         cast(actual_to_date_eur as double) as actual_to_date_eur,
         cast(days_elapsed as integer) as days_elapsed,
         cast(days_remaining as integer) as days_remaining,
@@ -22,7 +22,7 @@ final as (
         cast(target_eur as double) as target_eur,
         cast(gap_to_target_eur as double) as gap_to_target_eur,
         cast(probability_meeting_target as double) as probability_meeting_target,
-        cast(method as varchar) as method
+        cast(method as {{ dbt.type_string() }}) as method
     from forecasts
 )
 
