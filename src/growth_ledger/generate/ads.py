@@ -396,6 +396,8 @@ def campaign_truth(campaigns: list[Campaign], m: AdMetrics) -> list[dict[str, An
                 "p_trigger": c.template.p_trigger,
                 "elasticity": c.template.elasticity,
                 "follows_naming_convention": c.template.name.count("_") >= 4,
+                "active_from": c.template.start.isoformat(),
+                "active_to": c.template.end.isoformat(),
                 "spend_eur": round(float(m.spend_eur[:, ids].sum()), 2),
                 "clicks": int(m.clicks[:, ids].sum()),
                 "impressions": int(m.impressions[:, ids].sum()),
