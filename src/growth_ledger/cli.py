@@ -346,6 +346,14 @@ def evaluate(
         bool,
         typer.Option(help="Measure detection lag as of the day by rerunning the detector."),
     ] = True,
+    rescore: Annotated[
+        bool,
+        typer.Option(
+            "--rescore",
+            help="Score again the worlds an earlier run kept in --work (--keep), "
+            "without generating or building them.",
+        ),
+    ] = False,
 ) -> None:
     """Generate worlds the methods were not tuned on, build each, score the intelligence.
 
@@ -368,6 +376,8 @@ def evaluate(
         fail(f"--variants: one or more of {', '.join((*VARIANTS, 'demo'))}; --seeds: at least one")
     if threads < 1 or scale <= 0:
         fail("--threads must be >= 1 and --scale > 0")
+    if rescore and work is None:
+        fail("--rescore needs --work: the folder an earlier `evaluate --keep --work` kept")
     with user_errors():
         out = out or paths.project_dir() / "bench" / "results"
         from growth_ledger.evaluate import harness, report
@@ -381,6 +391,7 @@ def evaluate(
             work=work,
             keep=keep,
             replay=replay,
+            rescore=rescore,
         )
         scores = harness.run(settings, console)
         seconds = time.perf_counter() - started

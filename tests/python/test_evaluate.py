@@ -371,10 +371,15 @@ def test_table_has_a_row_per_world_and_overall() -> None:
         _world([True, True], [0.0, 0.0], 0, 10.0),
     ]
     table = report.table(worlds)
-    assert list(table["seed"]) == ["1", "1", "all"]
-    assert table.iloc[-1]["recall of planted events"] == "3/4 = 0.75"
-    assert table.iloc[-1]["false alarms / week"] == "2 / 20.0 = 0.10"
+    assert list(table["seed"]) == ["1", "1", "all", "target", "result"]
+    overall = table.iloc[2]
+    assert overall["recall of planted events"] == "3/4 = 0.75"
+    assert overall["false alarms / week"] == "2 / 20.0 = 0.10"
     assert table.iloc[0]["tracking-break lag (days)"] == "1"
+    assert table.iloc[-2]["false alarms / week"] == "<= 0.3"
+    assert table.iloc[-1]["false alarms / week"] == "pass"
+    assert table.iloc[-1]["recall of planted events"] == "FAIL"
+    assert table.iloc[-1]["flag recall"] == "-"
     assert "| seed |" in report.markdown(table)
 
 
@@ -430,3 +435,5 @@ def test_evaluate_help_and_bad_arguments_stop_before_any_world() -> None:
     assert bad_variant.exit_code == 1
     bad_seeds = runner.invoke(app, ["evaluate", "--seeds", "x-y"])
     assert bad_seeds.exit_code == 1
+    rescore_without_work = runner.invoke(app, ["evaluate", "--rescore"])
+    assert rescore_without_work.exit_code == 1

@@ -40,6 +40,7 @@ class Settings:
     work: Path | None = None
     keep: bool = False
     replay: bool = True
+    rescore: bool = False  # score the worlds kept in `work` again, without generate or build
 
 
 @contextmanager
@@ -71,15 +72,36 @@ def _temporary_db(work: Path) -> Path:
 def evaluate_world(
     seed: int, variant: str, work: Path, settings: Settings, progress: StepProgress
 ) -> WorldScore:
+    started = time.perf_counter()
+    landing, db = work / "landing", _temporary_db(work)
+    label = f"seed {seed} {variant}"
+
+    if settings.rescore:  # a world kept from an earlier run; no publish = its build failed
+        status = "ok" if db.exists() else "build failed"
+        db = db if db.exists() else db.with_name(db.name + ".build")
+    else:
+        status, db = _generate_and_build(seed, variant, landing, db, settings, progress)
+
+    task = progress.add_task(f"{label}: score against the truth", total=1)
+    if not db.exists():
+        score = WorldScore(seed=seed, variant=variant, status="no warehouse")
+    else:
+        score = score_world(load(landing), read_outputs(db), variant, replay_lags=settings.replay)
+        score.status = status
+    progress.update(task, completed=1)
+    score.seconds = time.perf_counter() - started
+    return score
+
+
+def _generate_and_build(
+    seed: int, variant: str, landing: Path, db: Path, settings: Settings, progress: StepProgress
+) -> tuple[str, Path]:
     from growth_ledger.build import BuildError, build
     from growth_ledger.generate import generate
     from growth_ledger.generate.scenario import draw
     from growth_ledger.inputs import check_landing_folder, check_salt
 
-    started = time.perf_counter()
-    landing, db = work / "landing", _temporary_db(work)
     label = f"seed {seed} {variant}"
-
     task = progress.add_task(f"{label}: generate", total=1)
     generate(
         landing, scale=settings.scale, seed=seed, show_progress=False, scenario=draw(seed, variant)
@@ -98,16 +120,7 @@ def evaluate_world(
         progress.line(task, str(error).splitlines()[0])
         db = db.with_name(db.name + ".build")
     progress.update(task, completed=1)
-
-    task = progress.add_task(f"{label}: score against the truth", total=1)
-    if not db.exists():
-        score = WorldScore(seed=seed, variant=variant, status="no warehouse")
-    else:
-        score = score_world(load(landing), read_outputs(db), variant, replay_lags=settings.replay)
-        score.status = status
-    progress.update(task, completed=1)
-    score.seconds = time.perf_counter() - started
-    return score
+    return status, db
 
 
 def run(settings: Settings, console: Console) -> list[WorldScore]:
@@ -119,12 +132,15 @@ def run(settings: Settings, console: Console) -> list[WorldScore]:
             for number, (seed, variant) in enumerate(worlds, start=1):
                 console.print(f"world {number}/{len(worlds)}: seed {seed}, variant {variant}")
                 work = root / f"seed{seed}_{variant}"
-                shutil.rmtree(work, ignore_errors=True)
-                work.mkdir(parents=True)
+                if not settings.rescore:
+                    shutil.rmtree(work, ignore_errors=True)
+                    work.mkdir(parents=True)
+                elif not (work / "landing" / "_truth" / "manifest.json").exists():
+                    raise FileNotFoundError(f"--rescore: no kept world in {work}")
                 score = evaluate_world(seed, variant, work, settings, progress)
                 scores.append(score)
                 console.print(_summary(score), markup=False)
-                if not settings.keep:
+                if not settings.keep and not settings.rescore:
                     shutil.rmtree(work, ignore_errors=True)
     finally:
         if not settings.keep and settings.work is None:

@@ -139,8 +139,20 @@ def table(scores: Sequence[WorldScore]) -> pd.DataFrame:
         rows.append(
             _row(str(score.seed), score.variant + status, world_totals(score), score.plan_note)
         )
-    rows.append(_row("all", f"{len(scores)} worlds", totals(scores)))
+    overall = totals(scores)
+    rows.append(_row("all", f"{len(scores)} worlds", overall))
+    goals, results = ["target", "(issue #15)"], ["result", "overall"]
+    for column in COLUMNS[2:]:
+        target = TARGET_OF_COLUMN.get(column)
+        goals.append(target.goal if target else "-")
+        value = target.value(overall) if target else None
+        results.append("-" if target is None else NA if value is None else _verdict(target, value))
+    rows += [goals, results]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _verdict(target: Target, value: float) -> str:
+    return "pass" if target.passes(value) else "FAIL"
 
 
 def _worst_tracking_lag(t: Totals) -> float | None:
@@ -221,7 +233,7 @@ def targets_table(scores: Sequence[WorldScore]) -> pd.DataFrame:
                 "overall": NA
                 if value is None
                 else ("never" if math.isinf(value) else f"{value:.{target.digits}f}"),
-                "result": NA if value is None else ("pass" if target.passes(value) else "FAIL"),
+                "result": NA if value is None else _verdict(target, value),
                 "worlds passing": f"{sum(target.passes(v) for v in judged)}/{len(judged)}",
             }
         )
@@ -233,3 +245,20 @@ def markdown(frame: pd.DataFrame) -> str:
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body])
+
+
+TARGET_OF_COLUMN = {
+    column: target
+    for column, target in zip(
+        (
+            "recall of planted events",
+            "tracking-break lag (days)",
+            "false alarms / week",
+            "flag precision",
+            "actions of negative true value",
+            "plan gain / optimum gain",
+        ),
+        TARGETS,
+        strict=True,
+    )
+}
