@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps build report audience bench lint clean
+.PHONY: demo test install system-deps build report audience bench evaluate lint clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,6 +32,10 @@ audience: install
 ## Benchmark: make bench SCALE=large (default demo); results in bench/results/.
 bench: install
 	$(BIN)/python bench/run.py --scale $(or $(SCALE),demo)
+
+## Intelligence vs the generator's truth on unseen seeds: make evaluate SEEDS=101-105.
+evaluate: install
+	$(BIN)/growth-ledger evaluate --seeds $(or $(SEEDS),101-105)
 
 lint: install
 	$(BIN)/ruff check .

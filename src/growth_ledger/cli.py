@@ -297,6 +297,114 @@ def audience(
             console.print(f"wrote {path}")
 
 
+def _seeds(text: str) -> list[int]:
+    """'101-105' or '101,103,107' (or both, comma-separated)."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        if dash:
+            seeds.extend(range(int(first), int(last) + 1))
+        elif first:
+            seeds.append(int(first))
+    return seeds
+
+
+@app.command()
+def evaluate(
+    seeds: Annotated[
+        str,
+        typer.Option(
+            "--seeds",
+            help="Seeds to generate: a range 101-105 or a list 101,103 "
+            "(use seeds the tests and the demo never ran; the demo is 42).",
+        ),
+    ] = "101-105",
+    variants: Annotated[
+        str,
+        typer.Option(
+            "--variants",
+            help="Scenario variants per seed, comma-separated: random (event dates, sizes and "
+            "channels drawn from the seed), quiet (no planted event), demo (the demo's events).",
+        ),
+    ] = "random,quiet",
+    scale: Annotated[float, typer.Option("--scale", help="Generator scale (1 = demo size).")] = 1.0,
+    threads: Annotated[int, typer.Option("--threads", help="dbt threads per build.")] = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            show_default="bench/results of the project folder",
+            help="Folder for evaluate.md, evaluate.csv, evaluate_targets.csv, evaluate_events.csv.",
+        ),
+    ] = None,
+    work: Annotated[
+        Path | None,
+        typer.Option("--work", help="Folder for the worlds (default: a temporary folder)."),
+    ] = None,
+    keep: Annotated[bool, typer.Option(help="Keep each world's landing and warehouse.")] = False,
+    replay: Annotated[
+        bool,
+        typer.Option(help="Measure detection lag as of the day by rerunning the detector."),
+    ] = True,
+    rescore: Annotated[
+        bool,
+        typer.Option(
+            "--rescore",
+            help="Score again the worlds an earlier run kept in --work (--keep), "
+            "without generating or building them.",
+        ),
+    ] = False,
+) -> None:
+    """Generate worlds the methods were not tuned on, build each, score the intelligence.
+
+    For every seed and variant: generate a world into a temporary landing, build it with the
+    project's build into a temporary warehouse, score fct_kpi_anomalies, fct_inefficient_campaigns,
+    mart_budget_reallocation and fct_recommended_actions against the generator's truth. Prints
+    one table (per world and overall) and the issue #15 targets with pass / fail. See
+    bench/README.md.
+    """
+    from growth_ledger.generate.scenario import VARIANTS
+
+    try:
+        seed_list = _seeds(seeds)
+    except ValueError:
+        fail(f"--seeds {seeds!r}: write a range 101-105 or a list 101,103")
+        return
+    variant_list = [v.strip() for v in variants.split(",") if v.strip()]
+    unknown = [v for v in variant_list if v not in (*VARIANTS, "demo")]
+    if not seed_list or not variant_list or unknown:
+        fail(f"--variants: one or more of {', '.join((*VARIANTS, 'demo'))}; --seeds: at least one")
+    if threads < 1 or scale <= 0:
+        fail("--threads must be >= 1 and --scale > 0")
+    if rescore and work is None:
+        fail("--rescore needs --work: the folder an earlier `evaluate --keep --work` kept")
+    with user_errors():
+        out = out or paths.project_dir() / "bench" / "results"
+        from growth_ledger.evaluate import harness, report
+
+        started = time.perf_counter()
+        settings = harness.Settings(
+            seed_list,
+            variant_list,
+            scale=scale,
+            threads=threads,
+            work=work,
+            keep=keep,
+            replay=replay,
+            rescore=rescore,
+        )
+        scores = harness.run(settings, console)
+        seconds = time.perf_counter() - started
+        command = "growth-ledger evaluate " + " ".join(sys.argv[2:])
+        written = harness.write_results(scores, out, command.strip(), seconds)
+    table = Console(width=250, highlight=False)
+    table.print(report.markdown(report.table(scores)), markup=False)
+    table.print("\n" + report.markdown(report.targets_table(scores)), markup=False)
+    console.print(
+        f"{len(scores)} world(s) in {seconds / 60:.1f} min; wrote " + ", ".join(map(str, written))
+    )
+
+
 @app.command()
 def demo(db: BuildDbOption = None) -> None:
     """Build the warehouse from the embedded demo data, check it, then build the board pack."""

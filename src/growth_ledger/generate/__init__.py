@@ -19,29 +19,26 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from . import ads as ads_mod
 from . import finance, search_console, stores
 from .mess import PLANS, Mess
+from .scenario import DEMO, Scenario
 from .truth import Truth
 from .world import (
     ACCOUNTS,
     CHANNELS,
     CLAIM_FACTOR,
     CLAIM_WINDOW_DAYS,
-    COST_INCREASE,
-    CPC_SURGE,
-    CPC_SURGE_CAMPAIGN,
     DAYS,
     END,
-    GA4_REVENUE_DRIFT,
     MARKET_CURRENCY,
     MARKET_TAX,
-    META_TRACKING_BREAK,
+    MONTHS,
     N_DAYS,
     START,
     TAX_INCLUSIVE,
     TAXONOMY,
     UNPAID_P,
-    WASTED_CAMPAIGN,
     build_campaigns,
     build_catalog,
+    month_index,
 )
 from .writers import PARQUET_LEVEL, csv_text, extract_name, write_text
 
@@ -66,10 +63,17 @@ def _progress(show: bool) -> Iterator[Progress | None]:
 
 
 def generate(
-    out_dir: Path, scale: str | float = "demo", seed: int = 42, show_progress: bool = True
+    out_dir: Path,
+    scale: str | float = "demo",
+    seed: int = 42,
+    show_progress: bool = True,
+    scenario: Scenario = DEMO,
 ) -> dict[str, Any]:
     """Write every source under out_dir/<source>/<entity>/ and the ground truth to
-    out_dir/_truth/manifest.json; return the manifest."""
+    out_dir/_truth/manifest.json; return the manifest.
+
+    scenario: the planted events (growth_ledger.generate.scenario; default the demo's).
+    """
     from .traffic import MIGRATED_CONTRACTS, UNPAID, Simulator
 
     factor = SCALES[scale] if isinstance(scale, str) else float(scale)
@@ -83,12 +87,17 @@ def generate(
     rngs = [np.random.default_rng(s) for s in seeds]
     truth = Truth()
     mess = Mess(rngs[15], truth)
-    catalog = build_catalog(rngs[4])
-    campaigns = build_campaigns(factor)
+    rise = scenario.cost_increase
+    catalog = build_catalog(
+        rngs[4], (rise.product_line, rise.start, rise.multiplier) if rise else None
+    )
+    campaigns = build_campaigns(factor, scenario.p_trigger)
     fx, published = finance.fx_series(rngs[5])
-    metrics = ads_mod.simulate_delivery(campaigns, rngs[6])
+    metrics = ads_mod.simulate_delivery(campaigns, rngs[6], scenario)
     sc_rows, sc_clicks = search_console.simulate(factor, rngs[7])
-    sim = Simulator(out, factor, rngs[:4], campaigns, catalog, metrics, sc_clicks, fx, mess, truth)
+    sim = Simulator(
+        out, factor, rngs[:4], campaigns, catalog, metrics, sc_clicks, fx, mess, truth, scenario
+    )
 
     with _progress(show_progress) as prog:
         t_days = prog.add_task("simulate days (ga4, shop, crm)", total=N_DAYS) if prog else None
@@ -116,10 +125,10 @@ def generate(
         step()
         _write_catalog(out, catalog, truth)
         step()
-        ads_mod.write_ads(out, campaigns, metrics, fx, rngs[8], mess, truth, step)
+        ads_mod.write_ads(out, campaigns, metrics, fx, rngs[8], mess, truth, step, scenario)
         search_console.write(out, sc_rows, rngs[9], mess, truth)
         step()
-        store_rows = stores.simulate(factor, rngs[10])
+        store_rows = stores.simulate(factor, rngs[10], scenario)
         stores.write(out, store_rows, mess, truth)
         finance.write_fx(out, fx, published, mess, truth)
         step()
@@ -135,6 +144,9 @@ def generate(
         ct["true_conversions"] = int(sim.trig_n[i])
         ct["true_revenue_eur"] = round(float(sim.trig_rev[i]), 2)
         ct["last_touch_conversions"] = int(sim.last_touch_n[i])
+        ct["true_revenue_by_month_eur"] = _by_month(sim.trig_rev_month[i])
+        ct["true_cogs_by_month_eur"] = _by_month(sim.trig_cogs_month[i])
+        ct["spend_by_month_eur"] = _by_month(_campaign_spend_by_month(campaigns[i], metrics))
     channel_truth: dict[str, dict[str, Any]] = {}
     for ch in CHANNELS:
         src = [i for i, c in enumerate(campaigns) if c.template.channel == ch]
@@ -225,10 +237,12 @@ def generate(
         "catalog": {
             "skus": len(catalog),
             "cost_increase": {
-                "product_line": COST_INCREASE[0],
-                "valid_from": COST_INCREASE[1].isoformat(),
-                "multiplier": COST_INCREASE[2],
-            },
+                "product_line": rise.product_line,
+                "valid_from": rise.start.isoformat(),
+                "multiplier": rise.multiplier,
+            }
+            if rise
+            else None,
         },
         "counts": {
             "campaigns": len(campaigns),
@@ -273,67 +287,29 @@ def generate(
             "claim_factor": CLAIM_FACTOR,
             "click_window_days": CLAIM_WINDOW_DAYS,
         },
+        "scenario": scenario.describe(),
         "planted_events": [
-            {
-                "kind": "tracking_break",
-                "source": "meta_ads",
-                "start": META_TRACKING_BREAK[0].isoformat(),
-                "end": META_TRACKING_BREAK[1].isoformat(),
-                "detail": "purchase actions are 0 on every Meta ad while clicks hold",
-            },
-            {
-                "kind": "cpc_surge",
-                "source": "google_ads",
-                "campaign_names": [
-                    c.name for c in campaigns if c.name.startswith(CPC_SURGE_CAMPAIGN)
-                ],
-                "campaign_ids": [
-                    c.campaign_id for c in campaigns if c.name.startswith(CPC_SURGE_CAMPAIGN)
-                ],
-                "start": CPC_SURGE[0].isoformat(),
-                "end": CPC_SURGE[1].isoformat(),
-                "cpc_multiplier": CPC_SURGE[2],
-            },
-            {
-                "kind": "wasted_campaign",
-                "source": "meta_ads",
-                "campaign_names": [c.name for c in campaigns if c.name.startswith(WASTED_CAMPAIGN)],
-                "campaign_ids": [
-                    c.campaign_id for c in campaigns if c.name.startswith(WASTED_CAMPAIGN)
-                ],
-                "start": START.isoformat(),
-                "end": END.isoformat(),
-                "p_trigger": next(
-                    c.template.p_trigger for c in campaigns if c.name.startswith(WASTED_CAMPAIGN)
-                ),
-            },
-            {
-                "kind": "ga4_revenue_drift",
-                "source": "ga4",
-                "start": GA4_REVENUE_DRIFT[0].isoformat(),
-                "end": GA4_REVENUE_DRIFT[1].isoformat(),
-                "ga4_over_shop_revenue": GA4_REVENUE_DRIFT[2],
-            },
-            {
-                "kind": "churn_driver",
-                "source": "subscriptions",
-                "driver": ">= 2 support tickets of category delivery or product_issue in the 60 "
-                "days before a renewal",
-                "hazard_multiplier": 3.0,
-                "base_churn_per_renewal_per_interval_month": 0.045,
-                "issue_prone_subscriber_share": 0.2,
-                "observed_churn_rate_with_driver": round(churn_with, 4),
-                "observed_churn_rate_without_driver": round(churn_without, 4),
-                "renewals_with_driver": subs["renewals_with_driver"],
-                "renewals_without_driver": subs["renewals_without_driver"],
-            },
-            {
-                "kind": "cost_increase",
-                "source": "catalog",
-                "product_line": COST_INCREASE[0],
-                "start": COST_INCREASE[1].isoformat(),
-                "multiplier": COST_INCREASE[2],
-            },
+            *_planted_events(scenario, campaigns, "before_churn"),
+            *(
+                [
+                    {
+                        "kind": "churn_driver",
+                        "source": "subscriptions",
+                        "driver": ">= 2 support tickets of category delivery or product_issue "
+                        "in the 60 days before a renewal",
+                        "hazard_multiplier": scenario.churn_multiplier,
+                        "base_churn_per_renewal_per_interval_month": 0.045,
+                        "issue_prone_subscriber_share": 0.2,
+                        "observed_churn_rate_with_driver": round(churn_with, 4),
+                        "observed_churn_rate_without_driver": round(churn_without, 4),
+                        "renewals_with_driver": subs["renewals_with_driver"],
+                        "renewals_without_driver": subs["renewals_without_driver"],
+                    }
+                ]
+                if scenario.churn_multiplier != 1.0
+                else []
+            ),
+            *_planted_events(scenario, campaigns, "after_churn"),
         ],
         "subscriptions": {
             **subs,
@@ -351,6 +327,92 @@ def generate(
         },
     }
     return truth.write(out)
+
+
+def _planted_events(scenario: Scenario, campaigns: list[Any], part: str) -> list[dict[str, Any]]:
+    """The scenario's planted events in the manifest's order (churn driver in between)."""
+    events: list[dict[str, Any]] = []
+    brk, surge, drift, rise = (
+        scenario.tracking_break,
+        scenario.cpc_surge,
+        scenario.ga4_drift,
+        scenario.cost_increase,
+    )
+
+    def named(prefix: str) -> list[Any]:
+        return [c for c in campaigns if c.name.startswith(prefix)]
+
+    if part == "after_churn":
+        if rise:
+            events.append(
+                {
+                    "kind": "cost_increase",
+                    "source": "catalog",
+                    "product_line": rise.product_line,
+                    "start": rise.start.isoformat(),
+                    "multiplier": rise.multiplier,
+                }
+            )
+        return events
+    if brk:
+        platform = {"meta_ads": "Meta", "google_ads": "Google", "tiktok_ads": "TikTok"}
+        events.append(
+            {
+                "kind": "tracking_break",
+                "source": brk.platform,
+                "start": brk.start.isoformat(),
+                "end": brk.end.isoformat(),
+                "detail": f"purchase actions are 0 on every {platform.get(brk.platform, '')} "
+                "ad while clicks hold",
+            }
+        )
+    if surge:
+        events.append(
+            {
+                "kind": "cpc_surge",
+                "source": "google_ads",
+                "campaign_names": [c.name for c in named(surge.campaign)],
+                "campaign_ids": [c.campaign_id for c in named(surge.campaign)],
+                "start": surge.start.isoformat(),
+                "end": surge.end.isoformat(),
+                "cpc_multiplier": surge.multiplier,
+            }
+        )
+    if scenario.wasted_campaign:
+        wasted = named(scenario.wasted_campaign)
+        events.append(
+            {
+                "kind": "wasted_campaign",
+                "source": wasted[0].platform,
+                "campaign_names": [c.name for c in wasted],
+                "campaign_ids": [c.campaign_id for c in wasted],
+                "start": START.isoformat(),
+                "end": END.isoformat(),
+                "p_trigger": wasted[0].template.p_trigger,
+            }
+        )
+    if drift:
+        events.append(
+            {
+                "kind": "ga4_revenue_drift",
+                "source": "ga4",
+                "start": drift.start.isoformat(),
+                "end": drift.end.isoformat(),
+                "ga4_over_shop_revenue": drift.ga4_over_shop,
+            }
+        )
+    return events
+
+
+def _by_month(values: np.ndarray) -> dict[str, float]:
+    return {month: round(float(v), 2) for month, v in zip(MONTHS, values, strict=True)}
+
+
+def _campaign_spend_by_month(campaign: Any, m: ads_mod.AdMetrics) -> np.ndarray:
+    ids = [a.idx for a in campaign.ads]
+    spend = m.spend_eur[:, ids].sum(axis=1)
+    month = np.array([month_index(d) for d in DAYS])
+    return np.bincount(month, weights=spend, minlength=len(MONTHS))
 
 
 def _ga4_late() -> tuple[dt.date, int]:

@@ -12,13 +12,11 @@ from typing import Any
 import numpy as np
 
 from .mess import Mess
+from .scenario import DEMO, Scenario
 from .truth import Truth
 from .world import (
     CLAIM_FACTOR,
-    CPC_SURGE,
-    CPC_SURGE_CAMPAIGN,
     DAYS,
-    META_TRACKING_BREAK,
     N_DAYS,
     Campaign,
     day_index,
@@ -49,7 +47,9 @@ class AdMetrics:
     ad_campaign: np.ndarray  # ad -> campaign idx
 
 
-def simulate_delivery(campaigns: list[Campaign], rng: np.random.Generator) -> AdMetrics:
+def simulate_delivery(
+    campaigns: list[Campaign], rng: np.random.Generator, scenario: Scenario = DEMO
+) -> AdMetrics:
     n_ads = sum(len(c.ads) for c in campaigns)
     spend = np.zeros((N_DAYS, n_ads))
     clicks = np.zeros((N_DAYS, n_ads), dtype=np.int64)
@@ -65,9 +65,10 @@ def simulate_delivery(campaigns: list[Campaign], rng: np.random.Generator) -> Ad
         s = c.budget_eur * wk * season * steps * rng.lognormal(0, 0.08, N_DAYS) * active
         k = (c.budget_eur / c.cpc_eur) / c.budget_eur**t.elasticity
         cl = k * s**t.elasticity * rng.lognormal(0, 0.1, N_DAYS)
-        if c.name.startswith(CPC_SURGE_CAMPAIGN):
-            surge = np.array([CPC_SURGE[0] <= d <= CPC_SURGE[1] for d in DAYS])
-            cl = np.where(surge, cl / CPC_SURGE[2], cl)
+        surge_event = scenario.cpc_surge
+        if surge_event is not None and c.name.startswith(surge_event.campaign):
+            surge = np.array([surge_event.start <= d <= surge_event.end for d in DAYS])
+            cl = np.where(surge, cl / surge_event.multiplier, cl)
         ids = np.array([a.idx for a in c.ads])
         ad_campaign[ids] = c.idx
         w = rng.dirichlet(np.full(len(ids), 2.0))
@@ -84,7 +85,7 @@ def simulate_delivery(campaigns: list[Campaign], rng: np.random.Generator) -> Ad
 
 
 def reported_conversions(
-    campaigns: list[Campaign], m: AdMetrics, rng: np.random.Generator
+    campaigns: list[Campaign], m: AdMetrics, rng: np.random.Generator, scenario: Scenario = DEMO
 ) -> tuple[np.ndarray, np.ndarray]:
     """Final platform-claimed conversions and value (EUR): over-claim x the touched orders."""
     conv = np.zeros_like(m.credited)
@@ -99,8 +100,9 @@ def reported_conversions(
             c = np.round(cr * f * rng.lognormal(0, 0.08, cr.shape), 2)
         else:  # view-through and cross-device claims add whole conversions
             c = cr + rng.poisson(cr * (f - 1))
-        if p == "meta_ads":
-            brk = np.array([META_TRACKING_BREAK[0] <= d <= META_TRACKING_BREAK[1] for d in DAYS])
+        brk_event = scenario.tracking_break
+        if brk_event is not None and p == brk_event.platform:
+            brk = np.array([brk_event.start <= d <= brk_event.end for d in DAYS])
             c[brk] = 0
         conv[:, cols] = c
         val[:, cols] = np.round(c * aov * rng.lognormal(0, 0.05, cr.shape), 2)
@@ -252,8 +254,9 @@ def write_ads(
     mess: Mess,
     truth: Truth,
     progress: Callable[[str], None],
+    scenario: Scenario = DEMO,
 ) -> None:
-    conv, val_eur = reported_conversions(campaigns, m, rng)
+    conv, val_eur = reported_conversions(campaigns, m, rng, scenario)
     ads = [a for c in campaigns for a in c.ads]
     for platform, entity in (
         ("google_ads", "ad_stats"),
@@ -393,6 +396,8 @@ def campaign_truth(campaigns: list[Campaign], m: AdMetrics) -> list[dict[str, An
                 "p_trigger": c.template.p_trigger,
                 "elasticity": c.template.elasticity,
                 "follows_naming_convention": c.template.name.count("_") >= 4,
+                "active_from": c.template.start.isoformat(),
+                "active_to": c.template.end.isoformat(),
                 "spend_eur": round(float(m.spend_eur[:, ids].sum()), 2),
                 "clicks": int(m.clicks[:, ids].sum()),
                 "impressions": int(m.impressions[:, ids].sum()),

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from .mess import Mess
+from .scenario import DEMO, Scenario
 from .truth import Truth
-from .world import COST_INCREASE, DAYS, season_factor
+from .world import DAYS, season_factor
 from .writers import csv_text, extract_name, month_extract_ts, write_text
 
 STORES = [  # id, name, country, currency, VAT, avg basket (local, incl. VAT), tx/day
@@ -32,7 +33,7 @@ HEADER = [
 ]
 
 
-def simulate(scale: float, rng: np.random.Generator) -> list[list[Any]]:
+def simulate(scale: float, rng: np.random.Generator, scenario: Scenario = DEMO) -> list[list[Any]]:
     season = season_factor(DAYS)
     rows = []
     for sid, name, cc, cur, vat, basket, tx in STORES:
@@ -45,7 +46,8 @@ def simulate(scale: float, rng: np.random.Generator) -> list[list[Any]]:
             disc = round(gross * rng.uniform(0.03, 0.08), 2)
             ret = round(gross * rng.uniform(0.0, 0.04), 2)
             net = round(gross - disc - ret, 2)
-            cost_ratio = 0.27 * (1.03 if d >= COST_INCREASE[1] else 1.0)
+            rise = scenario.cost_increase
+            cost_ratio = 0.27 * (1.03 if rise is not None and d >= rise.start else 1.0)
             cogs = round(net / (1 + vat) * cost_ratio, 2)
             rows.append(
                 [

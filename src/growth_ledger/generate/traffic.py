@@ -23,10 +23,10 @@ from . import ga4
 from .ads import AdMetrics
 from .crm import Crm
 from .mess import Mess
+from .scenario import DEMO, Scenario
 from .shop import Customers, OrderBook
 from .subscriptions import (
     BASE_CHURN_PER_INTERVAL,
-    CHURN_MULTIPLIER,
     FAIL_P,
     Subscriptions,
 )
@@ -40,13 +40,13 @@ from .world import (
     DAYS,
     DEVICE_MIX,
     DEVICES,
-    GA4_REVENUE_DRIFT,
     MARKET_CURRENCY,
     MARKET_MIX,
     MARKET_TAX,
     MARKET_TZ,
     MARKETS,
     N_DAYS,
+    N_MONTHS,
     PLATFORMS,
     PRODUCT_LINES,
     RETURNING_P,
@@ -58,6 +58,7 @@ from .world import (
     Product,
     conversion_factor,
     epoch_seconds,
+    month_index,
     season_factor,
     utc_offset_hours,
     weekday_factor,
@@ -187,8 +188,11 @@ class Simulator:
         fx: dict[str, np.ndarray],
         mess: Mess,
         truth: Truth,
+        scenario: Scenario = DEMO,
     ) -> None:
         self.out = out
+        self.drift = scenario.ga4_drift
+        self.churn_multiplier = scenario.churn_multiplier
         self.scale = scale
         self.rng = rngs[0]
         self.campaigns = campaigns
@@ -245,6 +249,9 @@ class Simulator:
         # truth accumulators
         self.trig_n = np.zeros(self.n_src, dtype=np.int64)
         self.trig_rev = np.zeros(self.n_src)
+        # True triggered net revenue and its product cost per source and calendar month (EUR).
+        self.trig_rev_month = np.zeros((self.n_src, N_MONTHS))
+        self.trig_cogs_month = np.zeros((self.n_src, N_MONTHS))
         self.last_touch_n = np.zeros(self.n_src, dtype=np.int64)
         self.sessions_n = np.zeros(self.n_src, dtype=np.int64)
         self.ga4_events = 0
@@ -438,7 +445,11 @@ class Simulator:
         # 5. purchases -> orders
         purchases: dict[int, tuple[str, float, list[tuple[str, str, float, int]]]] = {}
         user_id = np.full(s_all, None, dtype=object)
-        drift = GA4_REVENUE_DRIFT[2] if GA4_REVENUE_DRIFT[0] <= day <= GA4_REVENUE_DRIFT[1] else 1.0
+        drift = (
+            self.drift.ga4_over_shop
+            if self.drift is not None and self.drift.start <= day <= self.drift.end
+            else 1.0
+        )
         landing = self._landing(src, ad, mk, d)
         for s in np.flatnonzero(buyer):
             u = int(v[s])
@@ -470,7 +481,9 @@ class Simulator:
             self.trig_n[c] += 1
             self.trig_rev[c] += net_eur
             self.last_touch_n[src[s]] += 1
-            self._book(day, order, net_eur, items, new_c)
+            cogs = self._book(day, order, net_eur, items, new_c)
+            self.trig_rev_month[c, month_index(day)] += net_eur
+            self.trig_cogs_month[c, month_index(day)] += cogs
             for pi, pname in enumerate(PLATFORMS):
                 if a["touch_day"][pi, u] >= d - CLAIM_WINDOW_DAYS[pname]:
                     t_ad = a["touch_ad"][pi, u]
@@ -652,13 +665,14 @@ class Simulator:
         net_eur: float,
         items: list[tuple[Product, int]],
         new_c: bool,
-    ) -> None:
+    ) -> float:
         d = (day - DAYS[0]).days
         cogs = sum(self._eur(p.cost_on(day), "EUR", d) * q for p, q in items)
         self._acc(day, "net_revenue", net_eur)
         self._acc(day, "cogs", cogs)
         self._acc(day, "orders", 1)
         self._acc(day, "new_customers", 1 if new_c else 0)
+        return cogs
 
     def _on_new_customer(self, ci: int, d: int, ts: int) -> None:
         c = self.cust
@@ -721,7 +735,7 @@ class Simulator:
             ts = epoch_seconds(day) + 5 * 3600 + int(rng.integers(0, 3600))
             if s.fails == 0:  # renewal decision, before charging
                 driver = subs.driver_on(self.crm.ticket_days.get(s.ci, []), d)
-                h = BASE_CHURN_PER_INTERVAL * s.interval * (CHURN_MULTIPLIER if driver else 1)
+                h = BASE_CHURN_PER_INTERVAL * s.interval * (self.churn_multiplier if driver else 1)
                 subs.stats["renewals_with_driver" if driver else "renewals_without_driver"] += 1
                 if s.charges > 0 and rng.random() < h:
                     s.status = "cancelled"

@@ -7,7 +7,8 @@ the same world.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -16,6 +17,8 @@ START = dt.date(2025, 10, 1)
 END = dt.date(2026, 10, 31)
 DAYS: list[dt.date] = [START + dt.timedelta(days=i) for i in range((END - START).days + 1)]
 N_DAYS = len(DAYS)
+MONTHS: list[str] = sorted({f"{d:%Y-%m}" for d in DAYS})
+N_MONTHS = len(MONTHS)
 PROPERTY_TZ = "Europe/Paris"
 
 MARKETS = ("FR", "DE", "GB", "US")
@@ -515,7 +518,11 @@ _PRICE_RANGE = {"SKINCARE": (24, 65), "MAKEUP": (14, 39), "BODY": (12, 29), "FRA
 COST_INCREASE = ("MAKEUP", D(2026, 4, 1), 1.12)  # product line, date, multiplier
 
 
-def build_catalog(rng: np.random.Generator) -> list[Product]:
+def build_catalog(
+    rng: np.random.Generator,
+    rise: tuple[str, dt.date, float] | None = COST_INCREASE,
+) -> list[Product]:
+    """The catalog; rise = (product line, first day, multiplier) of the planted cost rise."""
     products: list[Product] = []
     n = 0
     for line in PRODUCT_LINES:
@@ -527,8 +534,8 @@ def build_catalog(rng: np.random.Generator) -> list[Product]:
             price = float(np.floor(rng.uniform(lo, hi))) + 0.9
             cost = round(price / 1.2 * rng.uniform(0.22, 0.34), 2)
             costs = [(START - dt.timedelta(days=365), cost)]
-            if line == COST_INCREASE[0]:
-                costs.append((COST_INCREASE[1], round(cost * COST_INCREASE[2], 2)))
+            if rise is not None and line == rise[0]:
+                costs.append((rise[1], round(cost * rise[2], 2)))
             if j % 4 == 3:  # some SKUs get a small supplier change mid-year
                 costs.append((D(2026, 7, 1), round(costs[-1][1] * 1.04, 2)))
             launched = START - dt.timedelta(days=int(rng.integers(200, 900)))
@@ -549,8 +556,14 @@ def build_catalog(rng: np.random.Generator) -> list[Product]:
     return products
 
 
-def build_campaigns(scale: float) -> list[Campaign]:
-    """Campaign count grows with sqrt(scale), ad groups and ads per campaign with log(scale)."""
+def build_campaigns(
+    scale: float, p_trigger: Callable[[str, float], float] | None = None
+) -> list[Campaign]:
+    """Campaign count grows with sqrt(scale), ad groups and ads per campaign with log(scale).
+
+    p_trigger(template name, default) overrides a template's true trigger probability
+    (the scenario's wasted campaign, growth_ledger.generate.scenario).
+    """
     reps = max(1, round(scale**0.5))
     n_groups = 2 + max(0, round(np.log10(max(scale, 1.0)) * 2))
     n_ads = 2 + max(0, round(np.log10(max(scale, 1.0)) * 2))
@@ -560,6 +573,8 @@ def build_campaigns(scale: float) -> list[Campaign]:
         for t in TEMPLATES:
             if r > 0 and not t.name.startswith(MARKETS):
                 continue  # keep the planted unmapped campaigns unique
+            if p_trigger is not None and p_trigger(t.name, t.p_trigger) != t.p_trigger:
+                t = replace(t, p_trigger=p_trigger(t.name, t.p_trigger))
             name = t.name if r == 0 else f"{t.name}{r + 1}"
             acct = ACCOUNTS[t.account]
             ci = len(campaigns)
@@ -599,6 +614,11 @@ def _platform_id(platform: str, n: int, kind: str) -> str:
         "linkedin_ads": {"c": 300_000_000, "g": 700_000_000, "a": 900_000_000},
     }[platform][kind]
     return str(base + n * 7)
+
+
+def month_index(day: dt.date) -> int:
+    """Index of the day's calendar month in MONTHS (days after END count in the last)."""
+    return min((day.year - START.year) * 12 + day.month - START.month, N_MONTHS - 1)
 
 
 def day_index(day: dt.date) -> int:
