@@ -8,4 +8,5 @@ def model(dbt, session):
     kpi_inputs = dbt.ref("int_kpi_daily_inputs").df()
     checks = dbt.ref("int_tracking_checks_daily").df()
     arrivals = dbt.ref("int_source_arrivals").df()
-    return detect_all(kpi_inputs, checks, arrivals)
+    calendar = dbt.ref("promo_calendar").df()
+    return detect_all(kpi_inputs, checks, arrivals, calendar)

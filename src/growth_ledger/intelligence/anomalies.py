@@ -1,12 +1,14 @@
-"""KPI deviations against a robust seasonal baseline, tracking breaks, late sources."""
+"""KPI deviations against past-only robust baselines, tracking breaks, late sources."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import nbinom
-from statsmodels.tsa.seasonal import STL
+from scipy.stats import nbinom, norm
+from statsmodels.stats.multitest import multipletests
 
+# Ratio KPIs with a count (clicks, conversions): which side is the count.
+COUNT_SIDE = {"cpc_eur": "denominator", "cpa_eur": "denominator", "conversion_rate": "numerator"}
 # KPI -> (numerator, denominator or None, minimum denominator to score the day)
 KPIS: dict[str, tuple[str, str | None, float]] = {
     "spend_eur": ("spend_eur", None, 0.0),
@@ -39,52 +41,129 @@ def _severity(score: float, medium: float, high: float) -> str:
     return "high" if score >= high else "medium" if score >= medium else "low"
 
 
-def _stl_scores(values: pd.Series, valid: pd.Series) -> pd.DataFrame:
-    """Robust STL (weekly season, slow trend) on log values; robust z of the residual."""
+def _past_baseline(log_values: pd.Series, is_ratio: bool) -> pd.Series:
+    """Expected log value from earlier days only (never the day itself or later).
+
+    Daily sums: the median of the same weekday over the four weeks before (the
+    weekly season). Ratios on trailing 7-day sums: the median over the four weeks
+    before the window, so the baseline shares no day with the scored window.
+    """
+    if is_ratio:
+        return log_values.shift(7).rolling(28, min_periods=14).median()
+    same_weekday = pd.concat([log_values.shift(7 * week) for week in range(1, 5)], axis=1)
+    return same_weekday.median(axis=1).where(same_weekday.notna().sum(axis=1) >= 3)
+
+
+def _past_scores(values: pd.Series, valid: pd.Series, quiet: pd.Series, is_ratio: bool):
+    """Robust z of each day's log value against its past-only baseline and spread.
+
+    Days of the promotion calendar (`quiet`) are neither baseline nor scored: a
+    Black Friday peak is planned, and it must not lift the weeks after it.
+    """
     log_values = np.log(values.where(valid & (values > 0)))
-    filled = log_values.interpolate(limit_direction="both")
-    fit = STL(
-        filled.to_numpy(),
-        period=7,
-        seasonal=13,
-        trend=91,
-        robust=True,
-        seasonal_jump=3,
-        trend_jump=9,
-        low_pass_jump=3,
-    ).fit(inner_iter=2, outer_iter=5)
-    baseline = fit.trend + fit.seasonal
-    residual = filled.to_numpy() - baseline
-    scored = valid & log_values.notna()
-    mad = np.median(np.abs(residual[scored] - np.median(residual[scored])))
-    scale = max(MAD_TO_SD * mad, 0.05)
+    history = log_values.where(~quiet)
+    baseline = _past_baseline(history, is_ratio)
+    residual = history - baseline
+    past = residual.shift(1)
+    spread = (past - past.rolling(56, min_periods=28).median()).abs()
+    scale = (MAD_TO_SD * spread.rolling(56, min_periods=28).median()).clip(lower=0.05)
+    z = residual / scale
     return pd.DataFrame(
-        {"expected": np.exp(baseline), "z": residual / scale, "scored": scored},
+        {
+            "expected": np.exp(baseline),
+            "z": z,
+            "p_value": 2 * norm.sf(z.abs()),
+            "scored": z.notna(),
+        },
         index=values.index,
     )
 
 
+def _count_scores(
+    numerator: pd.Series, denominator: pd.Series, valid: pd.Series, quiet: pd.Series, side: str
+) -> pd.DataFrame:
+    """A ratio with a count on one side, scored with a negative binomial count model.
+
+    The expected ratio is the median of the four weeks before the 7-day window
+    (past only); it gives the expected count for the window's exposure (a CPC's
+    spend, a conversion rate's clicks). The over-dispersion comes from how far
+    earlier windows' counts fell from their own expectation (robust spread),
+    and the p-value is the two-sided NB tail of the observed count.
+    """
+    ratio = numerator / denominator.where(denominator > 0)
+    baseline = ratio.where(valid & ~quiet).shift(7).rolling(28, min_periods=14).median()
+    if side == "numerator":
+        count, expected = numerator.round(), baseline * denominator
+    else:
+        count, expected = denominator.round(), numerator / baseline
+    relative = ((count - expected) / expected).where(valid & ~quiet & (expected > 0))
+    past = relative.shift(1)
+    spread = (past - past.rolling(56, min_periods=28).median()).abs()
+    relative_sd = MAD_TO_SD * spread.rolling(56, min_periods=28).median()
+    typical = expected.where(valid).shift(1).rolling(56, min_periods=28).mean()
+    dispersion = (relative_sd**2 - 1 / typical).clip(lower=1e-4)
+    size = 1 / dispersion
+    probability = size / (size + expected)
+    low = nbinom.cdf(count, size, probability)
+    high = nbinom.sf(count - 1, size, probability)
+    p_value = np.minimum(1.0, 2 * np.minimum(low, high))
+    # The ratio moves with the count when the count is its numerator, against it otherwise.
+    above = (count > expected) == (side == "numerator")
+    z = pd.Series(norm.isf(p_value / 2), index=ratio.index).where(above, -norm.isf(p_value / 2))
+    scored = z.notna() & valid & ~quiet & (expected > 0)
+    return pd.DataFrame(
+        {"expected": baseline, "z": z, "p_value": p_value, "scored": scored}, index=ratio.index
+    )
+
+
+def _calendar_days(calendar: pd.DataFrame | None, days: pd.DatetimeIndex) -> pd.Series:
+    """True on days of the promotion / holiday calendar (seed promo_calendar)."""
+    quiet = pd.Series(False, index=days)
+    if calendar is None:
+        return quiet
+    for row in calendar.itertuples():
+        quiet |= (days >= pd.Timestamp(row.start_date)) & (days <= pd.Timestamp(row.end_date))
+    return quiet
+
+
 def score_kpi_deviations(
     inputs: pd.DataFrame,
-    z_threshold: float = 4.5,
-    ratio_z_threshold: float = 3.0,
+    calendar: pd.DataFrame | None = None,
+    false_discovery_rate: float = 0.01,
+    min_change: float = 0.3,
+    min_ratio_change: float = 0.2,
     ratio_min_run_days: int = 3,
+    materiality: float = 0.01,
 ) -> pd.DataFrame:
-    """Daily KPIs per scope vs robust STL baseline.
+    """Daily KPIs per scope against past-only robust baselines, with multiple-testing control.
 
-    Additive KPIs (spend, revenue): a day is flagged at |robust z| >= z_threshold.
-    Ratio KPIs use trailing 7-day sums and are flagged at |robust z| >=
-    ratio_z_threshold held for ratio_min_run_days days in a row in one direction.
+    Every (scope, KPI, day) is a test: robust z of the log value against its
+    past baseline, two-sided normal p-value. Benjamini-Hochberg
+    (statsmodels) over all tests of the run keeps the share of false flags
+    among the flagged at false_discovery_rate; a flag also needs a change of at
+    least min_change (30%: smaller moves are noise or routine budget edits),
+    and a ratio KPI (7-day sums) ratio_min_run_days flagged days in a row.
+    Materiality: a scope is scored only while its spend (7-day sum) is at least
+    `materiality` of the whole business's (1%: a tenth of a percent of the
+    money is not worth a CMO's look), whatever the size of the business.
     """
-    rows: list[dict[str, object]] = []
+    tests: list[pd.DataFrame] = []
+    business = inputs.groupby("kpi_date")["spend_eur"].sum()
+    business.index = pd.to_datetime(business.index)
+    business_7d = business.rolling(7, min_periods=1).sum()
     for (scope_type, scope_id), group in inputs.groupby(["scope_type", "scope_id"]):
         daily = group.set_index("kpi_date").sort_index()
         daily.index = pd.to_datetime(daily.index)
-        calendar = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
-        daily = daily.reindex(calendar)[["spend_eur", "clicks", "conversions", "revenue_eur"]]
+        calendar_days = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
+        daily = daily.reindex(calendar_days)[["spend_eur", "clicks", "conversions", "revenue_eur"]]
         daily = daily.fillna(0.0)
         if len(daily) < 56 or daily["spend_eur"].sum() <= 0:
             continue
+        quiet = _calendar_days(calendar, calendar_days)
+        share = daily["spend_eur"].rolling(7, min_periods=1).sum() / business_7d.reindex(
+            calendar_days
+        ).where(lambda total: total > 0)
+        material = share >= materiality
         for kpi, (numerator, denominator, min_volume) in KPIS.items():
             if denominator is None:
                 values = daily[numerator]
@@ -97,44 +176,71 @@ def score_kpi_deviations(
                 valid = denominator_7d >= min_volume
             if valid.sum() < 56:
                 continue
-            scores = _stl_scores(values, valid)
-            threshold = z_threshold if denominator is None else ratio_z_threshold
-            hit = scores["scored"] & (scores["z"].abs() >= threshold)
-            if denominator is not None:
-                sign = np.sign(scores["z"]).where(hit, 0)
-                run_id = (sign != sign.shift()).cumsum()
-                run_length = sign.groupby(run_id).transform("size")
-                hit = hit & (run_length >= ratio_min_run_days)
-            flagged = scores[hit]
-            for day, score in flagged.iterrows():
-                observed = float(values.loc[day])
-                expected = float(score["expected"])
-                rows.append(
-                    {
-                        "anomaly_date": day.date(),
-                        "anomaly_type": "kpi_deviation",
-                        "scope_type": scope_type,
-                        "scope_id": scope_id,
-                        "kpi": kpi,
-                        "observed_value": observed,
-                        "expected_value": expected,
-                        "deviation": observed - expected,
-                        "deviation_pct": observed / expected - 1 if expected else None,
-                        "robust_z": float(score["z"]),
-                        "p_value": None,
-                        "direction": "above" if score["z"] > 0 else "below",
-                        "severity": _severity(abs(float(score["z"])), threshold, 2 * threshold),
-                        "detection_rule": (
-                            f"log {kpi} vs robust STL baseline (weekly season, 91-day trend): "
-                            f"|robust z| >= {threshold}"
-                            + (
-                                ""
-                                if denominator is None
-                                else f" on 7-day sums for >= {ratio_min_run_days} days in a row"
-                            )
-                        ),
-                    }
+            if kpi in COUNT_SIDE:
+                scores = _count_scores(
+                    numerator_7d, denominator_7d, valid, quiet, COUNT_SIDE[kpi]
                 )
+            else:
+                scores = _past_scores(values, valid, quiet, denominator is not None)
+            scored = scores[scores["scored"] & material]
+            tests.append(
+                scored.assign(
+                    scope_type=scope_type,
+                    scope_id=scope_id,
+                    kpi=kpi,
+                    observed=values.loc[scored.index],
+                    is_ratio=denominator is not None,
+                )
+            )
+    if not tests:
+        return pd.DataFrame(columns=COLUMNS)
+    scored = pd.concat(tests).rename_axis("day").reset_index()
+    rejected = multipletests(scored["p_value"], alpha=false_discovery_rate, method="fdr_bh")[0]
+    change = scored["observed"] / scored["expected"] - 1
+    # Log-symmetric: a 30% rise and the fall that undoes it count alike. Spend is
+    # set by the advertiser's budgets, so only a doubling or halving is flagged.
+    needed = np.select(
+        [scored["kpi"] == "spend_eur", scored["is_ratio"]],
+        [np.log(2), np.log1p(min_ratio_change)],
+        np.log1p(min_change),
+    )
+    with np.errstate(divide="ignore"):  # a fall to 0 is an infinite log change
+        large = np.abs(np.log1p(change)) >= needed
+    scored = scored.assign(change=change, hit=rejected & large)
+    scored = scored.sort_values(["scope_type", "scope_id", "kpi", "day"])
+    # Ratio KPIs: a run of flagged days in one direction (7-day windows overlap).
+    sign = np.sign(scored["z"]).where(scored["hit"], 0)
+    run_id = (
+        (sign != sign.groupby([scored["scope_id"], scored["kpi"]]).shift())
+        | (scored["day"].diff() != pd.Timedelta(days=1))
+    ).cumsum()
+    run_length = sign.groupby(run_id).transform("size")
+    scored["hit"] &= ~scored["is_ratio"] | (run_length >= ratio_min_run_days)
+    rows = [
+        {
+            "anomaly_date": row.day.date(),
+            "anomaly_type": "kpi_deviation",
+            "scope_type": row.scope_type,
+            "scope_id": row.scope_id,
+            "kpi": row.kpi,
+            "observed_value": float(row.observed),
+            "expected_value": float(row.expected),
+            "deviation": float(row.observed - row.expected),
+            "deviation_pct": float(row.change),
+            "robust_z": float(row.z),
+            "p_value": float(row.p_value),
+            "direction": "above" if row.z > 0 else "below",
+            "severity": _severity(abs(float(row.change)), min_change, 2 * min_change),
+            "detection_rule": (
+                f"log {row.kpi} vs the median of the past four weeks"
+                + (" (7-day sums)" if row.is_ratio else " (same weekday)")
+                + f"; Benjamini-Hochberg FDR {false_discovery_rate:g} over all scopes and KPIs, "
+                f"change >= {min_change:.0%}"
+                + (f", >= {ratio_min_run_days} days in a row" if row.is_ratio else "")
+            ),
+        }
+        for row in scored[scored["hit"]].itertuples()
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -299,7 +405,10 @@ def _stable(frame: pd.DataFrame, keys: list[str], digits: int = 6) -> pd.DataFra
 
 
 def detect_all(
-    kpi_inputs: pd.DataFrame, checks: pd.DataFrame, arrivals: pd.DataFrame
+    kpi_inputs: pd.DataFrame,
+    checks: pd.DataFrame,
+    arrivals: pd.DataFrame,
+    calendar: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every detector, one frame, one row per anomaly day and scope."""
     # Sums of doubles differ in their last bits with the order DuckDB adds rows in,
@@ -309,7 +418,7 @@ def detect_all(
     checks = _stable(checks, ["check_name", "scope_id", "check_date"])
     arrivals = _stable(arrivals, ["source_name", "data_date"])
     frames = [
-        score_kpi_deviations(kpi_inputs),
+        score_kpi_deviations(kpi_inputs, calendar),
         detect_conversion_breaks(checks),
         detect_revenue_drift(checks),
         detect_source_delays(arrivals),
