@@ -177,9 +177,7 @@ def score_kpi_deviations(
             if valid.sum() < 56:
                 continue
             if kpi in COUNT_SIDE:
-                scores = _count_scores(
-                    numerator_7d, denominator_7d, valid, quiet, COUNT_SIDE[kpi]
-                )
+                scores = _count_scores(numerator_7d, denominator_7d, valid, quiet, COUNT_SIDE[kpi])
             else:
                 scores = _past_scores(values, valid, quiet, denominator is not None)
             scored = scores[scores["scored"] & material]
