@@ -96,6 +96,9 @@ class SuiteSpec:
     description: str = ""
     needs: tuple[str, ...] = ()
     needs_any: bool = False
+    # error: a failed run fails the check; warning: it makes the check WARN (the data
+    # loaded and reconciles, but a person should look at the rows it names).
+    severity: str = "error"
 
     def absent(self, sources: Sources) -> tuple[str, ...]:
         """The needed entities not in the landing, when that makes the suite moot; else ()."""

@@ -348,6 +348,28 @@ def reconciliation_expectations() -> list:
     ]
 
 
+FLAGGED_SPEND = "marts.mart_flagged_spend"
+
+
+def load_flagged_spend(sources: Sources) -> pd.DataFrame:
+    """One finding per campaign day flagged implausible_spend (none when all is plausible)."""
+    sources.require(FLAGGED_SPEND)
+    flagged = sources.query(
+        "select source_name, campaign_id, ad_date, spend_eur, spend_ratio, baseline "
+        f"from {FLAGGED_SPEND} order by spend_ratio desc"
+    )
+    findings = [
+        f"{row.source_name} campaign {row.campaign_id} on {row.ad_date:%Y-%m-%d}: "
+        f"{row.spend_eur:,.0f} EUR, {row.spend_ratio:,.0f}x its {row.baseline}'s median"
+        for row in flagged.itertuples()
+    ]
+    return pd.DataFrame({"finding": pd.Series(findings, dtype="object")})
+
+
+def flagged_spend_expectations() -> list:
+    return [gxe.ExpectColumnValuesToBeNull(column="finding")]
+
+
 def _suite_name(relation: str) -> str:
     schema, name = relation.split(".")
     return f"{schema}__{name}"
@@ -366,6 +388,23 @@ def warehouse_suites() -> list[SuiteSpec]:
         )
         for model in MODELS
     ]
+    ad_entities = tuple(landing_entity(relation) for relation in AD_PLATFORMS.values())
+    suites.append(
+        SuiteSpec(
+            name=_suite_name(FLAGGED_SPEND),
+            layer="marts",
+            target=FLAGGED_SPEND,
+            load=load_flagged_spend,
+            expectations=flagged_spend_expectations,
+            description=(
+                "No ad spend flagged implausible_spend (a campaign's day far above its "
+                "history): a flagged day loads and reconciles, so it warns, naming the day."
+            ),
+            needs=ad_entities,
+            needs_any=True,
+            severity="warning",
+        )
+    )
     suites.append(
         SuiteSpec(
             name="reconciliation__spend_and_revenue",
@@ -377,7 +416,7 @@ def warehouse_suites() -> list[SuiteSpec]:
                 "Spend and revenue totals agree across layers (accepted raw rows, staging, "
                 "every mart fact with spend_eur / order_id), to the cent."
             ),
-            needs=tuple(landing_entity(r) for r in (*AD_PLATFORMS.values(), SHOP_ORDERS)),
+            needs=(*ad_entities, landing_entity(SHOP_ORDERS)),
             needs_any=True,
         )
     )

@@ -19,8 +19,13 @@ not in the landing is skipped ("skipped: <entity> not in the landing"), not
 counted as a failure, and so is the freshness of an absent source. A present
 entity is judged in full, so a present but broken source still fails.
 
-Verdict and exit code: PASS (0); WARN (2) when every suite passed but a source
-is not fresh; FAIL (1) when a suite failed or the landing pre-flight found errors.
+A suite of severity "warning" (ad spend flagged implausible: loaded, reconciled,
+but far above the campaign's history) that does not pass is a warning, not a
+failure.
+
+Verdict and exit code: PASS (0); WARN (2) when no suite failed but a source is
+not fresh or a warning suite names rows to review; FAIL (1) when a suite failed
+or the landing pre-flight found errors.
 
 The GX context is ephemeral: suites, validation definitions and checkpoints
 are code (registered with add_or_update on every run, so re-runs are
@@ -62,6 +67,7 @@ FAILED = "failed"
 NOT_BUILT = "not built"
 ERROR = "error"
 SKIPPED = "skipped"  # its landing entity is not in the landing: nothing to judge
+WARNED = "warning"  # a suite of severity warning did not pass: rows to review
 FRESHNESS_SKIPPED = "skipped"
 NOT_IN_LANDING = "not in the landing"
 
@@ -71,7 +77,7 @@ class SuiteOutcome:
     suite: str
     layer: str
     target: str
-    status: str  # passed, failed, not built, error, skipped
+    status: str  # passed, failed, not built, error, skipped, warning
     expectations: int = 0
     failed: int = 0
     rows: int = 0
@@ -111,6 +117,10 @@ class CheckSummary:
         return [suite for suite in self.suites if suite.status in {FAILED, ERROR}]
 
     @property
+    def warned_suites(self) -> list[SuiteOutcome]:
+        return [suite for suite in self.suites if suite.status == WARNED]
+
+    @property
     def stale_sources(self) -> list[FreshnessOutcome]:
         return [item for item in self.freshness if item.status not in {"pass", FRESHNESS_SKIPPED}]
 
@@ -120,14 +130,15 @@ class CheckSummary:
 
     @property
     def verdict(self) -> str:
-        """FAIL: a suite failed or the landing breaks the contract; WARN: a source is stale."""
+        """FAIL: a suite failed or the landing breaks the contract; WARN: a source is stale,
+        or a warning suite names rows to review (flagged spend)."""
         if not self.success:
             return "FAIL"
-        return "WARN" if self.stale_sources else "PASS"
+        return "WARN" if self.stale_sources or self.warned_suites else "PASS"
 
     @property
     def exit_code(self) -> int:
-        """0 for PASS, 1 for FAIL, 2 for WARN (suites passed, sources not fresh)."""
+        """0 for PASS, 1 for FAIL, 2 for WARN (no suite failed; stale or flagged)."""
         return {"PASS": 0, "FAIL": 1, "WARN": 2}[self.verdict]
 
 
@@ -243,13 +254,17 @@ def validate_suites(
         run = next(iter(result.run_results.values()))
         statistics = run.statistics
         failed = [item for item in run.results if not item.success]
-        detail = "; ".join(_describe_failure(item) for item in failed[:3])
+        if spec.severity == "warning":
+            # A warning suite's failing values are its findings: each one, whole.
+            detail = "; ".join(_findings(item) for item in failed)
+        else:
+            detail = "; ".join(_describe_failure(item) for item in failed[:3])
         outcomes.append(
             SuiteOutcome(
                 spec.name,
                 spec.layer,
                 spec.target,
-                PASSED if run.success else FAILED,
+                PASSED if run.success else WARNED if spec.severity == "warning" else FAILED,
                 expectations=int(statistics["evaluated_expectations"]),
                 failed=int(statistics["unsuccessful_expectations"]),
                 rows=len(frame),
@@ -257,6 +272,11 @@ def validate_suites(
             )
         )
     return outcomes
+
+
+def _findings(item) -> str:
+    values = (item.result or {}).get("partial_unexpected_list") or []
+    return "; ".join(str(value) for value in values) or _describe_failure(item)
 
 
 def _describe_failure(item) -> str:
@@ -401,7 +421,14 @@ def _rows(count: int) -> str:
 
 def print_summary(summary: CheckSummary, console: Console) -> None:
     """The suites and freshness tables, then one verdict line; readable at 80 columns."""
-    colours = {PASSED: "green", FAILED: "red", ERROR: "red", NOT_BUILT: "yellow", SKIPPED: "dim"}
+    colours = {
+        PASSED: "green",
+        FAILED: "red",
+        ERROR: "red",
+        NOT_BUILT: "yellow",
+        SKIPPED: "dim",
+        WARNED: "yellow",
+    }
     table = Table(title="Great Expectations suites", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("suite (by layer)", overflow="fold")
     table.add_column("rows", justify="right", no_wrap=True)
@@ -411,7 +438,7 @@ def print_summary(summary: CheckSummary, console: Console) -> None:
     for layer in layers:
         table.add_row(f"[bold underline]{layer}[/]")
         for outcome in (item for item in summary.suites if item.layer == layer):
-            counted = outcome.status in {PASSED, FAILED}
+            counted = outcome.status in {PASSED, FAILED, WARNED}
             table.add_row(
                 _suite_label(outcome),
                 _rows(outcome.rows) if counted else "",
@@ -459,7 +486,7 @@ def print_summary(summary: CheckSummary, console: Console) -> None:
         console.print(f"[red]landing:[/] {error}")
     counts = {
         status: sum(1 for outcome in summary.suites if outcome.status == status)
-        for status in (PASSED, FAILED, ERROR, NOT_BUILT, SKIPPED)
+        for status in (PASSED, FAILED, WARNED, ERROR, NOT_BUILT, SKIPPED)
     }
     colour = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}[summary.verdict]
     judged = [item for item in summary.freshness if item.status != FRESHNESS_SKIPPED]
@@ -470,8 +497,8 @@ def print_summary(summary: CheckSummary, console: Console) -> None:
     )
     console.print(
         f"[{colour}]{summary.verdict}[/]: {counts[PASSED]} passed, {counts[FAILED]} failed, "
-        f"{counts[ERROR]} errors, {counts[NOT_BUILT]} not built, {counts[SKIPPED]} skipped "
-        f"(not in the landing); {freshness}; landing "
+        f"{counts[WARNED]} warnings, {counts[ERROR]} errors, {counts[NOT_BUILT]} not built, "
+        f"{counts[SKIPPED]} skipped (not in the landing); {freshness}; landing "
         f"pre-flight {len(summary.landing_errors)} errors, {summary.landing_warnings} "
         f"warnings; {summary.seconds:.0f}s"
     )

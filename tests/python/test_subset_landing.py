@@ -2,11 +2,14 @@
 names them (info, not errors), present money still reconciles with the raw files,
 and the KPIs that need an absent source are null with a reason, never zero."""
 
+import importlib.util
 import io
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pandas as pd
@@ -29,6 +32,7 @@ from growth_ledger.generate import generate
 from growth_ledger.landing import check_landing
 
 CENT = 0.005
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_input" / "cases.py"
 SMALLEST = ("google_ads", "shop", "fx")  # one ad platform, the shop, FX
 CONTRACT = load()
 
@@ -72,14 +76,29 @@ def smallest(smallest_build):
     connection.close()
 
 
+def _load_corpus() -> ModuleType:
+    name = "bad_input_cases"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, CORPUS)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+cases = _load_corpus()
+
+
 @pytest.fixture(scope="module")
 def without_ga4(tmp_path_factory: pytest.TempPathFactory):
-    """A generated landing (every source, planted defects) minus ga4, built."""
+    """A generated landing (every source, planted defects) minus ga4, plus one Google Ads
+    ad-day spending 1000x the usual (the bad-input corpus case: flagged, still loaded), built."""
     folder = tmp_path_factory.mktemp("without_ga4")
     generated = folder / "generated"
     generate(generated, scale=0.05, seed=11, show_progress=False)
     present = tuple(source.name for source in CONTRACT.sources if source.name != "ga4")
     landing = _copy_sources(generated, folder / "landing", present)
+    cases.spend_1000x(landing)
     db_path = folder / "warehouse.duckdb"
     build(landing, db_path)
     connection = duckdb.connect(str(db_path), read_only=True)
@@ -320,6 +339,27 @@ def test_without_ga4_money_reconciles_to_the_cent(without_ga4) -> None:
     _assert_orders_reconcile(warehouse, landing)
 
 
+def test_without_ga4_implausible_spend_is_flagged_and_still_in_the_marts(without_ga4) -> None:
+    """The 1000x ad-day is flagged, not dropped: it is in the ad fact (so the spend above
+    reconciles with the files including it) and it is the only flagged campaign day."""
+    _, warehouse = without_ga4
+    spike = warehouse.execute(
+        "select campaign_id, ad_date, spend_eur from marts.fct_ad_performance_daily "
+        "where platform = 'google_ads' and ad_id = ?",
+        [cases.SPEND_SPIKE],
+    ).fetchall()
+    assert len(spike) == 1
+    campaign_id, ad_date, spike_eur = spike[0]
+    flagged = warehouse.execute(
+        "select source_name, campaign_id, ad_date, flag_code, spend_eur "
+        "from marts.mart_flagged_spend"
+    ).fetchall()
+    assert [row[:4] for row in flagged] == [
+        ("google_ads", campaign_id, ad_date, "implausible_spend")
+    ]
+    assert flagged[0][4] >= spike_eur
+
+
 def test_without_ga4_only_session_kpis_are_null(without_ga4) -> None:
     _, warehouse = without_ga4
     coverage = _coverage(warehouse)
@@ -400,7 +440,7 @@ def test_check_summary_says_what_was_skipped_and_why(smallest_checks) -> None:
     assert "google_ads/ad_stats not in the landing" not in text
     verdict = next(line for line in text.splitlines() if line.startswith("PASS: "))
     skipped = sum(1 for outcome in smallest_checks.suites if outcome.status == SKIPPED)
-    assert f"0 failed, 0 errors, 0 not built, {skipped} skipped" in " ".join(
+    assert f"0 failed, 0 warnings, 0 errors, 0 not built, {skipped} skipped" in " ".join(
         text[text.index(verdict) :].split()
     )
 
