@@ -268,6 +268,7 @@ def landing_suites() -> list[SuiteSpec]:
                 load=_load_rows(spec),
                 expectations=_row_expectations(spec),
                 description=f"Raw rows of {target}: columns, parsing, keys per extract, ranges.",
+                needs=(target,),
             )
         )
         if spec.volume_band and spec.date_sql:
@@ -282,6 +283,7 @@ def landing_suites() -> list[SuiteSpec]:
                         f"Rows per day of {target} within {spec.volume_band} x the median of "
                         "the 7 days before."
                     ),
+                    needs=(target,),
                 )
             )
     return suites

@@ -20,11 +20,20 @@ NOT_BUILT = NotBuilt
 
 @dataclass
 class Sources:
-    """Where suites read from: the landing folder and the built warehouse (read-only)."""
+    """Where suites read from: the landing folder and the built warehouse (read-only).
+
+    `present` names the landing entities (`<source>/<entity>`) that hold at least one
+    file the build reads, from the landing inventory (growth_ledger.landing.inventory);
+    None when not known, and then every entity counts as present.
+    """
 
     landing: Path
     warehouse: duckdb.DuckDBPyConnection | None
+    present: frozenset[str] | None = None
     _landing_connection: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+
+    def is_present(self, entity: str) -> bool:
+        return self.present is None or entity in self.present
 
     @property
     def files(self) -> duckdb.DuckDBPyConnection:
@@ -72,7 +81,12 @@ class Sources:
 
 @dataclass(frozen=True)
 class SuiteSpec:
-    """One suite: `load` returns the frame (raises NotBuilt when its relation is absent)."""
+    """One suite: `load` returns the frame (raises NotBuilt when its relation is absent).
+
+    `needs` are the landing entities (`<source>/<entity>`) whose data the suite judges:
+    when they are not in the landing (all of them, or with `needs_any` any one), the
+    suite is skipped, not run. A suite that needs nothing always runs.
+    """
 
     name: str
     layer: str  # landing, staging, marts, reconciliation
@@ -80,3 +94,15 @@ class SuiteSpec:
     load: Callable[[Sources], pd.DataFrame]
     expectations: Callable[[], list[Expectation]]
     description: str = ""
+    needs: tuple[str, ...] = ()
+    needs_any: bool = False
+    # error: a failed run fails the check; warning: it makes the check WARN (the data
+    # loaded and reconciles, but a person should look at the rows it names).
+    severity: str = "error"
+
+    def absent(self, sources: Sources) -> tuple[str, ...]:
+        """The needed entities not in the landing, when that makes the suite moot; else ()."""
+        missing = tuple(entity for entity in self.needs if not sources.is_present(entity))
+        if self.needs_any and len(missing) < len(self.needs):
+            return ()
+        return missing

@@ -2,19 +2,26 @@
 
 A suite whose relation is not in the warehouse raises NotBuilt: the check
 reports it as "not built" instead of failing (marts land model by model).
+
+A staging suite judges one landing entity (the contract's `staging_model`, or the
+only entity of its source): when that entity is not in the landing, its model is
+empty by design and the suite is skipped. Per-entity marts and the reconciliation
+judge the entities that are present.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from growth_ledger.contract import load as load_contract
+
 from .spec import NotBuilt, Sources, SuiteSpec
 
 CURRENCIES = ["EUR", "GBP", "USD"]
-LANDING_ENTITIES = 18  # macros/landing_entities.sql
 # Money totals must agree to the cent (sums of doubles differ by float noise only).
 TOLERANCE_EUR = 0.01
 AD_PLATFORMS = {
@@ -23,6 +30,19 @@ AD_PLATFORMS = {
     "tiktok_ads": "staging.stg_tiktok_ads__ad_report",
     "linkedin_ads": "staging.stg_linkedin_ads__ad_analytics",
 }
+SHOP_ORDERS = "staging.stg_shop__orders"
+
+
+def landing_entity(relation: str) -> str:
+    """The landing entity (`<source>/<entity>`) a staging relation is built from: the
+    contract entity whose staging model it is, else the only entity of its source."""
+    name = relation.split(".")[1]
+    source = name.removeprefix("stg_").split("__")[0]
+    entities = [e for e in load_contract().entities if e.source == source]
+    named = [e for e in entities if e.staging_model == name]
+    if named or len(entities) == 1:
+        return (named or entities)[0].folder
+    raise ValueError(f"{relation}: no landing entity of the contract builds it")
 
 
 @dataclass(frozen=True)
@@ -34,6 +54,13 @@ class ModelSuite:
     currency: str | None = None
     value_sets: dict[str, list] = field(default_factory=dict)
     min_rows: int = 1
+    # One row per landing entity (source_name, entity): judged for the present ones.
+    per_landing_entity: bool = False
+
+    @property
+    def entity(self) -> str | None:
+        """The landing entity the relation is built from (staging), or None (marts)."""
+        return landing_entity(self.relation) if self.relation.startswith("staging.") else None
 
     @property
     def columns(self) -> list[str]:
@@ -123,7 +150,7 @@ MODELS: tuple[ModelSuite, ...] = (
         not_null=("raw_rows", "staged_rows", "quarantined_rows", "last_extracted_at"),
         non_negative=("staged_rows", "quarantined_rows", "superseded_rows", "rejected_rows"),
         value_sets={"is_reconciled": [True]},
-        min_rows=LANDING_ENTITIES,
+        per_landing_entity=True,
     ),
 )
 
@@ -133,7 +160,20 @@ def _model_loader(model: ModelSuite):
         sources.require(model.relation)
         present = set(sources.columns(model.relation))
         columns = [f'"{name}"' for name in model.columns if name in present]
-        return sources.query(f"select {', '.join(columns)} from {model.relation}")
+        frame = sources.query(f"select {', '.join(columns)} from {model.relation}")
+        if not model.per_landing_entity:
+            return frame
+        # One row per entity in the landing, whether or not the mart has it: an entity
+        # the mart lacks is a row of nulls, which the not-null expectations fail.
+        expected = pd.DataFrame(
+            [
+                {"source_name": e.source, "entity": e.entity}
+                for e in load_contract().entities
+                if sources.is_present(e.folder)
+            ],
+            columns=["source_name", "entity"],
+        )
+        return expected.merge(frame, on=["source_name", "entity"], how="left")
 
     return load
 
@@ -185,8 +225,15 @@ def _scalar(sources: Sources, sql: str) -> float:
 
 
 def load_reconciliation(sources: Sources) -> pd.DataFrame:
-    """One row per comparison: the same total computed from two layers."""
-    sources.require(*AD_PLATFORMS.values(), "staging.stg_shop__orders")
+    """One row per comparison: the same total computed from two layers, for the ad
+    platforms and the shop in the landing (an absent one's models are empty by design)."""
+    platforms = {
+        platform: relation
+        for platform, relation in AD_PLATFORMS.items()
+        if sources.is_present(landing_entity(relation))
+    }
+    with_shop = sources.is_present(landing_entity(SHOP_ORDERS))
+    sources.require(*platforms.values(), *([SHOP_ORDERS] if with_shop else []))
     rows = []
 
     def compare(check: str, left_name: str, left: float, right_name: str, right: float) -> None:
@@ -202,7 +249,7 @@ def load_reconciliation(sources: Sources) -> pd.DataFrame:
         )
 
     # Staging against the accepted raw rows of its base model (raw = staged + quarantined).
-    for platform, relation in AD_PLATFORMS.items():
+    for platform, relation in platforms.items():
         base = relation.replace("staging.stg_", "staging.base_")
         spend = "cost_micros / 1000000.0" if platform == "google_ads" else "spend"
         compare(
@@ -215,22 +262,21 @@ def load_reconciliation(sources: Sources) -> pd.DataFrame:
             relation,
             _scalar(sources, f"select sum(spend_eur) from {relation}"),
         )
-    compare(
-        "shop revenue: accepted raw orders = staging",
-        "staging.base_shop__orders (accepted, local / fx)",
-        _scalar(
-            sources,
-            "select sum(total_price / units_per_eur) from staging.base_shop__orders "
-            "where quarantine_reason is null",
-        ),
-        "staging.stg_shop__orders",
-        _scalar(sources, "select sum(total_price_eur) from staging.stg_shop__orders"),
-    )
+    if platforms:
+        _compare_spend_marts(sources, platforms, compare)
+    if with_shop:
+        _compare_order_marts(sources, compare)
+    return pd.DataFrame(rows)
 
+
+Compare = Callable[[str, str, float, str, float], None]
+
+
+def _compare_spend_marts(sources: Sources, platforms: dict[str, str], compare: Compare) -> None:
     # Marts against staging: the ad fact holds all the staged spend, once.
     staged_spend = sum(
         _scalar(sources, f"select sum(spend_eur) from {relation}")
-        for relation in AD_PLATFORMS.values()
+        for relation in platforms.values()
     )
     # Ad-grain facts (fct_ad_*) hold all spend; other facts with spend_eur are subsets
     # (fct_inefficient_campaigns flags a few campaigns) and are not compared.
@@ -242,6 +288,20 @@ def load_reconciliation(sources: Sources) -> pd.DataFrame:
             mart,
             _scalar(sources, f"select sum(spend_eur) from {mart}"),
         )
+
+
+def _compare_order_marts(sources: Sources, compare: Compare) -> None:
+    compare(
+        "shop revenue: accepted raw orders = staging",
+        "staging.base_shop__orders (accepted, local / fx)",
+        _scalar(
+            sources,
+            "select sum(total_price / units_per_eur) from staging.base_shop__orders "
+            "where quarantine_reason is null",
+        ),
+        "staging.stg_shop__orders",
+        _scalar(sources, "select sum(total_price_eur) from staging.stg_shop__orders"),
+    )
     # Order facts: the same orders, and the same money where a column keeps its staging name.
     order_columns = set(sources.columns("staging.stg_shop__orders"))
     # Order-grain facts only (fct_order*): other facts carry order_id as a reference.
@@ -276,16 +336,38 @@ def load_reconciliation(sources: Sources) -> pd.DataFrame:
                     mart,
                     _scalar(sources, f"select sum({column}) from {mart}"),
                 )
-    return pd.DataFrame(rows)
 
 
 def reconciliation_expectations() -> list:
     return [
-        gxe.ExpectTableRowCountToBeBetween(min_value=5),
+        # At least one staging and one mart comparison (one ad platform, no shop).
+        gxe.ExpectTableRowCountToBeBetween(min_value=2),
         gxe.ExpectColumnValuesToBeBetween(
             column="difference", min_value=-TOLERANCE_EUR, max_value=TOLERANCE_EUR
         ),
     ]
+
+
+FLAGGED_SPEND = "marts.mart_flagged_spend"
+
+
+def load_flagged_spend(sources: Sources) -> pd.DataFrame:
+    """One finding per campaign day flagged implausible_spend (none when all is plausible)."""
+    sources.require(FLAGGED_SPEND)
+    flagged = sources.query(
+        "select source_name, campaign_id, ad_date, spend_eur, spend_ratio, baseline "
+        f"from {FLAGGED_SPEND} order by spend_ratio desc"
+    )
+    findings = [
+        f"{row.source_name} campaign {row.campaign_id} on {row.ad_date:%Y-%m-%d}: "
+        f"{row.spend_eur:,.0f} EUR, {row.spend_ratio:,.0f}x its {row.baseline}'s median"
+        for row in flagged.itertuples()
+    ]
+    return pd.DataFrame({"finding": pd.Series(findings, dtype="object")})
+
+
+def flagged_spend_expectations() -> list:
+    return [gxe.ExpectColumnValuesToBeNull(column="finding")]
 
 
 def _suite_name(relation: str) -> str:
@@ -302,9 +384,27 @@ def warehouse_suites() -> list[SuiteSpec]:
             load=_model_loader(model),
             expectations=_model_expectations(model),
             description=f"{model.relation}: keys, not-null, ranges.",
+            needs=(model.entity,) if model.entity else (),
         )
         for model in MODELS
     ]
+    ad_entities = tuple(landing_entity(relation) for relation in AD_PLATFORMS.values())
+    suites.append(
+        SuiteSpec(
+            name=_suite_name(FLAGGED_SPEND),
+            layer="marts",
+            target=FLAGGED_SPEND,
+            load=load_flagged_spend,
+            expectations=flagged_spend_expectations,
+            description=(
+                "No ad spend flagged implausible_spend (a campaign's day far above its "
+                "history): a flagged day loads and reconciles, so it warns, naming the day."
+            ),
+            needs=ad_entities,
+            needs_any=True,
+            severity="warning",
+        )
+    )
     suites.append(
         SuiteSpec(
             name="reconciliation__spend_and_revenue",
@@ -316,6 +416,8 @@ def warehouse_suites() -> list[SuiteSpec]:
                 "Spend and revenue totals agree across layers (accepted raw rows, staging, "
                 "every mart fact with spend_eur / order_id), to the cent."
             ),
+            needs=(*ad_entities, landing_entity(SHOP_ORDERS)),
+            needs_any=True,
         )
     )
     return suites

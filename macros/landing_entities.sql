@@ -69,3 +69,14 @@
         'tiktok_ads__ad_report': {'file name has no extract timestamp': 'no_extract_timestamp', 'stat_time_day is not a date': 'not_a_date', 'stat_time_day is after the extract time': 'after_extract_time', 'an id (advertiser, campaign, ad group, ad) is missing': 'missing_value', 'an id (advertiser, campaign, ad group, ad) is in scientific notation': 'mangled_id', 'spend is not a non-negative number': 'not_a_non_negative_number', 'impressions or clicks are not non-negative integers': 'not_a_non_negative_number', 'complete_payment or its value are not non-negative numbers': 'not_a_non_negative_number', 'no FX rate for the currency on that date': 'no_fx_rate', 'superseded by a later extract': 'superseded_by_later_extract', 'duplicate row in the same extract': 'duplicate_in_extract', 'conflicting rows for the same key in the same extract': 'conflicting_duplicate', 'the line does not have as many fields as the header': 'malformed_line'},
     }) }}
 {%- endmacro %}
+
+{#- Per entity with plausibility flags (<source>__<entity>): flag code -> reason.
+    Flagged rows load; marts.mart_flagged_spend lists them. -#}
+{% macro landing_flag_codes() -%}
+    {{ return({
+        'google_ads__ad_stats': {'implausible_spend': 'campaign spend of the day far above its history'},
+        'linkedin_ads__ad_analytics': {'implausible_spend': 'campaign spend of the day far above its history'},
+        'meta_ads__ads_insights': {'implausible_spend': 'campaign spend of the day far above its history'},
+        'tiktok_ads__ad_report': {'implausible_spend': 'campaign spend of the day far above its history'},
+    }) }}
+{%- endmacro %}

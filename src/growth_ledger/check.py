@@ -12,8 +12,20 @@ covers, and it is judged as at the end of the day after (when the morning
 pulls of that day have landed), so the demo reads fresh on any later date and
 a source that stopped early still shows as stale.
 
-Verdict and exit code: PASS (0); WARN (2) when every suite passed but a source
-is not fresh; FAIL (1) when a suite failed or the landing pre-flight found errors.
+A landing may hold any subset of the sources. Which entities are in it is read
+from the landing inventory (growth_ledger.landing.inventory, the same rule the
+build uses to give an absent entity its empty stand-in): a suite whose entity is
+not in the landing is skipped ("skipped: <entity> not in the landing"), not
+counted as a failure, and so is the freshness of an absent source. A present
+entity is judged in full, so a present but broken source still fails.
+
+A suite of severity "warning" (ad spend flagged implausible: loaded, reconciled,
+but far above the campaign's history) that does not pass is a warning, not a
+failure.
+
+Verdict and exit code: PASS (0); WARN (2) when no suite failed but a source is
+not fresh or a warning suite names rows to review; FAIL (1) when a suite failed
+or the landing pre-flight found errors.
 
 The GX context is ephemeral: suites, validation definitions and checkpoints
 are code (registered with add_or_update on every run, so re-runs are
@@ -42,7 +54,7 @@ from rich.console import Console
 from rich.table import Table
 
 from growth_ledger.build import BuildError, run_dbt
-from growth_ledger.landing import check_landing
+from growth_ledger.landing import check_landing, inventory, present_entities
 from growth_ledger.paths import project_dir
 from growth_ledger.progress import StepProgress
 
@@ -54,6 +66,10 @@ PASSED = "passed"
 FAILED = "failed"
 NOT_BUILT = "not built"
 ERROR = "error"
+SKIPPED = "skipped"  # its landing entity is not in the landing: nothing to judge
+WARNED = "warning"  # a suite of severity warning did not pass: rows to review
+FRESHNESS_SKIPPED = "skipped"
+NOT_IN_LANDING = "not in the landing"
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,7 @@ class SuiteOutcome:
     suite: str
     layer: str
     target: str
-    status: str  # passed, failed, not built, error
+    status: str  # passed, failed, not built, error, skipped, warning
     expectations: int = 0
     failed: int = 0
     rows: int = 0
@@ -80,7 +96,7 @@ def expectations_dir() -> Path:
 @dataclass(frozen=True)
 class FreshnessOutcome:
     source: str
-    status: str  # pass, warn, error, runtime error
+    status: str  # pass, warn, error, runtime error, skipped (absent source)
     max_loaded_at: str = ""
     age_hours: float | None = None
     detail: str = ""
@@ -101,8 +117,12 @@ class CheckSummary:
         return [suite for suite in self.suites if suite.status in {FAILED, ERROR}]
 
     @property
+    def warned_suites(self) -> list[SuiteOutcome]:
+        return [suite for suite in self.suites if suite.status == WARNED]
+
+    @property
     def stale_sources(self) -> list[FreshnessOutcome]:
-        return [item for item in self.freshness if item.status != "pass"]
+        return [item for item in self.freshness if item.status not in {"pass", FRESHNESS_SKIPPED}]
 
     @property
     def success(self) -> bool:
@@ -110,14 +130,15 @@ class CheckSummary:
 
     @property
     def verdict(self) -> str:
-        """FAIL: a suite failed or the landing breaks the contract; WARN: a source is stale."""
+        """FAIL: a suite failed or the landing breaks the contract; WARN: a source is stale,
+        or a warning suite names rows to review (flagged spend)."""
         if not self.success:
             return "FAIL"
-        return "WARN" if self.stale_sources else "PASS"
+        return "WARN" if self.stale_sources or self.warned_suites else "PASS"
 
     @property
     def exit_code(self) -> int:
-        """0 for PASS, 1 for FAIL, 2 for WARN (suites passed, sources not fresh)."""
+        """0 for PASS, 1 for FAIL, 2 for WARN (no suite failed; stale or flagged)."""
         return {"PASS": 0, "FAIL": 1, "WARN": 2}[self.verdict]
 
 
@@ -178,6 +199,17 @@ def validate_suites(
     for number, spec in enumerate(suites, start=1):
         if on_suite:
             on_suite(f"{number}/{len(suites)} {spec.name}")
+        if absent := spec.absent(sources):
+            outcomes.append(
+                SuiteOutcome(
+                    spec.name,
+                    spec.layer,
+                    spec.target,
+                    SKIPPED,
+                    detail=f"{', '.join(absent)} {NOT_IN_LANDING}",
+                )
+            )
+            continue
         try:
             frame = spec.load(sources)
         except expectations_module.NOT_BUILT as missing:
@@ -222,13 +254,17 @@ def validate_suites(
         run = next(iter(result.run_results.values()))
         statistics = run.statistics
         failed = [item for item in run.results if not item.success]
-        detail = "; ".join(_describe_failure(item) for item in failed[:3])
+        if spec.severity == "warning":
+            # A warning suite's failing values are its findings: each one, whole.
+            detail = "; ".join(_findings(item) for item in failed)
+        else:
+            detail = "; ".join(_describe_failure(item) for item in failed[:3])
         outcomes.append(
             SuiteOutcome(
                 spec.name,
                 spec.layer,
                 spec.target,
-                PASSED if run.success else FAILED,
+                PASSED if run.success else WARNED if spec.severity == "warning" else FAILED,
                 expectations=int(statistics["evaluated_expectations"]),
                 failed=int(statistics["unsuccessful_expectations"]),
                 rows=len(frame),
@@ -236,6 +272,11 @@ def validate_suites(
             )
         )
     return outcomes
+
+
+def _findings(item) -> str:
+    values = (item.result or {}).get("partial_unexpected_list") or []
+    return "; ".join(str(value) for value in values) or _describe_failure(item)
 
 
 def _describe_failure(item) -> str:
@@ -287,11 +328,38 @@ def _judge(item: dict, as_of: datetime | None) -> tuple[str, float | None]:
     return "pass", age
 
 
-def source_freshness(landing: Path, as_of: datetime | None = None) -> list[FreshnessOutcome]:
+def _freshness_tables(present: set[tuple[str, str]] | None) -> tuple[list[str], list[str]]:
+    """The dbt source tables (`<source>.<entity>`) with a freshness rule: those in the
+    landing, and those not in it (all in it when `present` is None)."""
+    from growth_ledger.contract import load
+
+    judged, absent = [], []
+    for source in load().sources:
+        if not source.freshness:
+            continue
+        for entity in source.entities:
+            name = f"{entity.source}.{entity.entity}"
+            in_landing = present is None or (entity.source, entity.entity) in present
+            (judged if in_landing else absent).append(name)
+    return judged, absent
+
+
+def source_freshness(
+    landing: Path,
+    as_of: datetime | None = None,
+    present: set[tuple[str, str]] | None = None,
+) -> list[FreshnessOutcome]:
     """`dbt source freshness` on the landing files; stale data is a status, not a crash.
 
-    With `as_of`, ages and statuses are taken at that moment instead of now.
+    With `as_of`, ages and statuses are taken at that moment instead of now. With
+    `present` (the landing's entities), only their sources are judged; the others are
+    "skipped", as an absent source has no extract to be late.
     """
+    judged, absent = _freshness_tables(present)
+    skipped = [FreshnessOutcome(name, FRESHNESS_SKIPPED, detail=NOT_IN_LANDING) for name in absent]
+    if not judged:
+        return sorted(skipped, key=lambda outcome: outcome.source)
+    selection = ["--select", *(f"source:{name}" for name in judged)] if absent else []
     with tempfile.TemporaryDirectory(prefix="growth-ledger-freshness-") as folder:
         output = Path(folder) / "sources.json"
         # A throwaway database: freshness reads only the landing files, and must not
@@ -313,6 +381,7 @@ def source_freshness(landing: Path, as_of: datetime | None = None) -> list[Fresh
                     str(output),
                     "--target-path",
                     str(Path(folder) / "target"),
+                    *selection,
                 ],
                 landing,
                 scratch_db,
@@ -325,7 +394,7 @@ def source_freshness(landing: Path, as_of: datetime | None = None) -> list[Fresh
                 FreshnessOutcome("(dbt source freshness failed)", "runtime error", detail=detail)
             ]
         results = json.loads(output.read_text())["results"]
-    outcomes = []
+    outcomes = skipped
     for item in results:
         status, age = _judge(item, as_of)
         outcomes.append(
@@ -352,7 +421,14 @@ def _rows(count: int) -> str:
 
 def print_summary(summary: CheckSummary, console: Console) -> None:
     """The suites and freshness tables, then one verdict line; readable at 80 columns."""
-    colours = {PASSED: "green", FAILED: "red", ERROR: "red", NOT_BUILT: "yellow"}
+    colours = {
+        PASSED: "green",
+        FAILED: "red",
+        ERROR: "red",
+        NOT_BUILT: "yellow",
+        SKIPPED: "dim",
+        WARNED: "yellow",
+    }
     table = Table(title="Great Expectations suites", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("suite (by layer)", overflow="fold")
     table.add_column("rows", justify="right", no_wrap=True)
@@ -362,7 +438,7 @@ def print_summary(summary: CheckSummary, console: Console) -> None:
     for layer in layers:
         table.add_row(f"[bold underline]{layer}[/]")
         for outcome in (item for item in summary.suites if item.layer == layer):
-            counted = outcome.status in {PASSED, FAILED}
+            counted = outcome.status in {PASSED, FAILED, WARNED}
             table.add_row(
                 _suite_label(outcome),
                 _rows(outcome.rows) if counted else "",
@@ -370,8 +446,15 @@ def print_summary(summary: CheckSummary, console: Console) -> None:
                 f"[{colours.get(outcome.status, 'white')}]{outcome.status}[/]",
             )
     console.print(table)
+    # Skipped suites: one line per reason (an absent source skips several suites).
+    skipped: dict[str, int] = {}
     for outcome in summary.suites:
-        if outcome.detail and outcome.status != PASSED:
+        if outcome.status == SKIPPED:
+            skipped[outcome.detail] = skipped.get(outcome.detail, 0) + 1
+    for reason, count in skipped.items():
+        console.print(f"  [dim]skipped: {reason} ({count} suite{'s' if count > 1 else ''})[/]")
+    for outcome in summary.suites:
+        if outcome.detail and outcome.status not in {PASSED, SKIPPED}:
             console.print(f"  [bold]{outcome.suite}[/] ({outcome.status}): {outcome.detail}")
     if summary.freshness:
         as_of = (
@@ -384,7 +467,7 @@ def print_summary(summary: CheckSummary, console: Console) -> None:
         fresh.add_column("status", no_wrap=True)
         fresh.add_column("latest extract (UTC)", no_wrap=True)
         fresh.add_column("age (h)", justify="right", no_wrap=True)
-        fresh_colours = {"pass": "green", "warn": "yellow", "error": "red"}
+        fresh_colours = {"pass": "green", "warn": "yellow", "error": "red", "skipped": "dim"}
         for item in summary.freshness:
             fresh.add_row(
                 item.source,
@@ -393,24 +476,29 @@ def print_summary(summary: CheckSummary, console: Console) -> None:
                 "" if item.age_hours is None else f"{item.age_hours:,.1f}",
             )
         console.print(fresh)
+        absent = [item.source for item in summary.freshness if item.status == FRESHNESS_SKIPPED]
+        if absent:
+            console.print(f"  [dim]skipped: {', '.join(absent)} {NOT_IN_LANDING}[/]")
         for item in summary.freshness:
-            if item.detail:
+            if item.detail and item.status != FRESHNESS_SKIPPED:
                 console.print(f"  [bold]{item.source}[/]: {item.detail}")
     for error in summary.landing_errors:
         console.print(f"[red]landing:[/] {error}")
     counts = {
         status: sum(1 for outcome in summary.suites if outcome.status == status)
-        for status in (PASSED, FAILED, ERROR, NOT_BUILT)
+        for status in (PASSED, FAILED, WARNED, ERROR, NOT_BUILT, SKIPPED)
     }
     colour = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}[summary.verdict]
+    judged = [item for item in summary.freshness if item.status != FRESHNESS_SKIPPED]
     freshness = (
-        f"{len(summary.stale_sources)} of {len(summary.freshness)} sources not fresh"
-        if summary.freshness
+        f"{len(summary.stale_sources)} of {len(judged)} sources not fresh"
+        if judged
         else "freshness not checked"
     )
     console.print(
         f"[{colour}]{summary.verdict}[/]: {counts[PASSED]} passed, {counts[FAILED]} failed, "
-        f"{counts[ERROR]} errors, {counts[NOT_BUILT]} not built; {freshness}; landing "
+        f"{counts[WARNED]} warnings, {counts[ERROR]} errors, {counts[NOT_BUILT]} not built, "
+        f"{counts[SKIPPED]} skipped (not in the landing); {freshness}; landing "
         f"pre-flight {len(summary.landing_errors)} errors, {summary.landing_warnings} "
         f"warnings; {summary.seconds:.0f}s"
     )
@@ -443,15 +531,25 @@ def run_checks(
     expectations_module = load_expectations()
     summary = CheckSummary()
 
-    problems = check_landing(landing)
+    # One inventory: the pre-flight and which entities are in the landing.
+    files = inventory(landing) if landing.is_dir() else []
+    present = present_entities(files)
+    problems = check_landing(landing, files)
     summary.landing_errors = [str(problem) for problem in problems if problem.is_error]
-    summary.landing_warnings = sum(1 for problem in problems if not problem.is_error)
+    # An absent source is an info line, not a warning: its suites say "skipped".
+    summary.landing_warnings = sum(
+        1 for problem in problems if not problem.is_error and not problem.is_info
+    )
 
     suites = [
         spec for spec in expectations_module.all_suites() if layers is None or spec.layer in layers
     ]
     warehouse = duckdb.connect(str(db_path), read_only=True) if db_path.exists() else None
-    sources = expectations_module.Sources(landing=landing, warehouse=warehouse)
+    sources = expectations_module.Sources(
+        landing=landing,
+        warehouse=warehouse,
+        present=frozenset(f"{source}/{entity}" for source, entity in present),
+    )
     with StepProgress(Console(stderr=True), disable=not show_progress) as progress:
         try:
             task = progress.add_task(f"Great Expectations ({len(suites)} suites)")
@@ -470,7 +568,7 @@ def run_checks(
         if freshness:
             task = progress.add_task("dbt source freshness")
             summary.freshness_as_of = freshness_as_of(landing)
-            summary.freshness = source_freshness(landing, summary.freshness_as_of)
+            summary.freshness = source_freshness(landing, summary.freshness_as_of, present)
             progress.update(task, completed=1)
     summary.seconds = time.perf_counter() - started
     print_summary(summary, console)

@@ -170,7 +170,8 @@ def check(
     """Run the Great Expectations suites, the landing pre-flight and source freshness.
 
     Exit code 0 when everything passed (PASS), 1 when a suite or the landing pre-flight
-    failed (FAIL), 2 when only sources are stale (WARN).
+    failed (FAIL), 2 when nothing failed but sources are stale or ad spend is flagged
+    implausible (WARN). Suites of sources not in the landing are skipped.
     """
     with user_errors():
         landing = landing or paths.default_landing()

@@ -67,6 +67,8 @@ class Entity:
     natural_key: tuple[str, ...] = ()
     nesting: tuple[Nesting, ...] = ()
     rules: tuple[Rule, ...] = ()
+    # Plausibility flags: the rows load, and are listed with the code in marts.mart_flagged_spend.
+    flags: tuple[Rule, ...] = ()
     staging_model: str | None = None
     suite: dict = field(default_factory=dict, hash=False, compare=False)
     # File names start with one of these (the entity's name unless the contract
@@ -138,6 +140,7 @@ def _entity(source: str, name: str, spec: dict) -> Entity:
             for n in spec.get("nesting", ())
         ),
         rules=tuple(Rule(**rule) for rule in spec.get("rules", ())),
+        flags=tuple(Rule(**rule) for rule in spec.get("flags", ())),
         staging_model=spec.get("staging_model", f"stg_{source}__{name}"),
         suite=spec.get("suite", {}),
         file_stems=tuple(spec.get("file_stems", ())),
@@ -166,7 +169,7 @@ def parse(text: str) -> Contract:
         doc_outro=raw.get("doc_outro", ""),
     )
     for entity in contract.entities:
-        for rule in (*entity.rules, *contract.common_rules):
+        for rule in (*entity.rules, *entity.flags, *contract.common_rules):
             if rule.code not in codes:
                 raise ValueError(
                     f"{entity.folder}: reason code '{rule.code}' is not in reason_codes"
@@ -269,6 +272,13 @@ def macros_sql(contract: Contract) -> str:
             for rule in (*entity.rules, *contract.common_rules)
         )
         codes.append(f"        '{entity.slug}': {{{pairs}}},")
+    flags = "\n".join(
+        f"        '{entity.slug}': {{"
+        + ", ".join(f"'{rule.code}': {_sql_text(rule.reason)}" for rule in entity.flags)
+        + "},"
+        for entity in contract.entities
+        if entity.flags
+    )
     return (
         f"{{#- {GENERATED}. -#}}\n\n"
         "{#- Every landing entity: (source, entity, the staging model holding one row\n"
@@ -290,6 +300,11 @@ def macros_sql(contract: Contract) -> str:
         "{#- Per entity (<source>__<entity>): quarantine reason -> stable reason code. -#}\n"
         "{% macro landing_reason_codes() -%}\n"
         "    {{ return({\n" + "\n".join(codes) + "\n    }) }}\n"
+        "{%- endmacro %}\n\n"
+        "{#- Per entity with plausibility flags (<source>__<entity>): flag code -> reason.\n"
+        "    Flagged rows load; marts.mart_flagged_spend lists them. -#}\n"
+        "{% macro landing_flag_codes() -%}\n"
+        "    {{ return({\n" + flags + "\n    }) }}\n"
         "{%- endmacro %}\n"
     )
 
@@ -430,7 +445,10 @@ def doc_markdown(contract: Contract) -> str:
         "",
         "## Quarantine reason codes",
         "Every raw row is staged or kept in `staging.stg_quarantine__rows` with a stable",
-        "`reason_code` and a human `reason`.",
+        "`reason_code` and a human `reason`. A plausibility flag does not keep rows out:",
+        "ad spend far above a campaign's history loads (so spend still reconciles from the",
+        "files to the marts) and is listed in `marts.mart_flagged_spend` with its code; the",
+        "`check` command reports it as a warning.",
         "",
         "| reason_code | meaning |",
         "|---|---|",
@@ -465,6 +483,12 @@ def doc_markdown(contract: Contract) -> str:
                 out.append(
                     "- Quarantined rows: "
                     + "; ".join(f"`{rule.code}` ({rule.reason})" for rule in entity.rules)
+                    + "."
+                )
+            if entity.flags:
+                out.append(
+                    "- Flagged, still loaded (marts.mart_flagged_spend): "
+                    + "; ".join(f"`{rule.code}` ({rule.reason})" for rule in entity.flags)
                     + "."
                 )
     if contract.doc_outro:

@@ -70,8 +70,10 @@ def file_name_pattern(contract: EntityContract) -> re.Pattern[str]:
     )
 
 
-def check_landing(landing: Path) -> list[LandingProblem]:
-    """Every problem of the landing folder, errors first; empty when all is well."""
+def check_landing(landing: Path, files: list[LandingFile] | None = None) -> list[LandingProblem]:
+    """Every problem of the landing folder, errors first; empty when all is well.
+
+    `files` is the folder's inventory when the caller already took it."""
     if not landing.is_dir():
         return [
             LandingProblem(
@@ -81,7 +83,7 @@ def check_landing(landing: Path) -> list[LandingProblem]:
                 "pass --landing or set GROWTH_LEDGER_LANDING to the folder of raw exports",
             )
         ]
-    files = inventory(landing)
+    files = inventory(landing) if files is None else files
     problems = [
         LandingProblem(file.severity, file.path, file.reason, file.fix)
         for file in files

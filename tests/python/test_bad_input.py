@@ -10,11 +10,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from raw_reference import ad_spend_by_platform_day
 
 from growth_ledger.build import BuildError, build
+from growth_ledger.check import PASSED, WARNED, run_checks
+from growth_ledger.contract import load as load_contract
 from growth_ledger.generate import generate
 from growth_ledger.landing import check_landing
+from growth_ledger.paths import PROJECT_DIR
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_input" / "cases.py"
 STAGING_ONLY = ["--select", "staging", "marts.data_quality", "--indirect-selection", "cautious"]
@@ -63,7 +67,7 @@ def accepted_warehouse(small_landing: Path, tmp_path_factory: pytest.TempPathFac
     folder = tmp_path_factory.mktemp("accepted")
     landing = folder / "landing"
     shutil.copytree(small_landing, landing)
-    for case in (*cases.ACCEPTED, *cases.STRICT):
+    for case in (*cases.ACCEPTED, *cases.STRICT, *cases.FLAGGED):
         case.apply(landing)
     for case in cases.EXACT:
         EXACT_FILES[case.name] = case.apply(landing)
@@ -172,7 +176,7 @@ def test_raw_to_staging_still_reconciles(accepted_warehouse):
 
 
 def test_corpus_has_at_least_40_cases():
-    corpus = (*cases.ACCEPTED, *cases.STRICT, *cases.EXACT, *cases.FATAL)
+    corpus = (*cases.ACCEPTED, *cases.STRICT, *cases.EXACT, *cases.FLAGGED, *cases.FATAL)
     assert len({case.name for case in corpus}) == len(corpus) >= 40
 
 
@@ -257,3 +261,77 @@ def test_fatal_cases_stop_the_build_naming_file_and_fix(small_landing, tmp_path,
         assert raw not in message
     assert not db_path.exists()
     assert list(tmp_path.glob(".warehouse.duckdb.building*")) == []
+
+
+@pytest.mark.parametrize("case", cases.FLAGGED, ids=lambda c: c.name)
+def test_implausible_spend_loads_and_is_flagged(accepted_warehouse, case):
+    _, warehouse = accepted_warehouse
+    # Loaded, not quarantined: the spend stays in staging (and so in every mart).
+    staged = warehouse.execute(
+        "select account_id, campaign_id, ad_date, spend from staging.stg_google_ads__ad_stats "
+        "where ad_id = ?",
+        [case.marker],
+    ).fetchall()
+    assert len(staged) == case.staged
+    quarantined = warehouse.execute(
+        "select count(*) from staging.stg_quarantine__rows where raw_values like ?",
+        [f"%{case.marker}%"],
+    ).fetchone()[0]
+    assert quarantined == 0
+    account_id, campaign_id, ad_date, spike = staged[0]
+    # Flagged: its campaign day and, of the other cases, only the Meta restatement whose
+    # later extract says 987.65 for an ad-day of a campaign spending about 1 a day
+    # (latest extract wins, so that spend loads too). Nothing of the generated landing.
+    restated = warehouse.execute(
+        "select 'meta_ads', account_id, campaign_id, ad_date, ? "
+        "from staging.stg_meta_ads__ads_insights where cast(spend as decimal(18, 2)) = ?",
+        [case.code, cases.RESTATED_SPEND],
+    ).fetchall()
+    assert len(restated) == 1
+    flagged = warehouse.execute(
+        "select source_name, account_id, campaign_id, ad_date, flag_code, flag_reason, "
+        "baseline, spend, spend_ratio, spend_eur from marts.mart_flagged_spend "
+        "order by source_name"
+    ).fetchall()
+    assert [row[:5] for row in flagged] == [
+        ("google_ads", account_id, campaign_id, ad_date, case.code),
+        *restated,
+    ]
+    _, _, _, _, _, reason, baseline, spend, ratio, spend_eur = flagged[0]
+    contract = load_contract().entity("google_ads", "ad_stats")
+    assert reason == next(rule.reason for rule in contract.flags if rule.code == case.code)
+    assert baseline == "campaign"
+    # The campaign's day holds the spike and its other ads; 1000x an ad's spend is far
+    # above the default ratio of the campaign's median day, and above the default floor.
+    defaults = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    assert spend >= spike
+    assert ratio > defaults["implausible_spend_ratio"]
+    assert spend_eur > defaults["implausible_spend_floor_eur"]
+    usual = warehouse.execute(
+        "select max(spend) from staging.stg_google_ads__ad_stats "
+        "where ad_date = ? and campaign_id = ? and ad_id != ?",
+        [ad_date, campaign_id, case.marker],
+    ).fetchone()[0]
+    assert spike == pytest.approx(usual * 1000)
+
+
+def test_check_warns_on_flagged_spend(accepted_warehouse, tmp_path):
+    landing, warehouse = accepted_warehouse
+    db_path = landing.parent / "warehouse.duckdb"  # where accepted_warehouse built it
+    summary = run_checks(
+        db_path,
+        landing,
+        tmp_path / "docs",
+        freshness=False,
+        layers={"marts"},
+        show_progress=False,
+    )
+    outcomes = {outcome.suite: outcome for outcome in summary.suites}
+    flagged = outcomes["marts__mart_flagged_spend"]
+    (campaign_id,) = warehouse.execute(
+        "select campaign_id from marts.mart_flagged_spend where source_name = 'google_ads'"
+    ).fetchone()
+    assert flagged.status == WARNED and flagged.rows == 2  # the spike, the restatement
+    assert f"google_ads campaign {campaign_id}" in flagged.detail
+    assert outcomes["marts__mart_source_reconciliation"].status == PASSED
+    assert summary.failed_suites == [] and summary.verdict == "WARN" and summary.exit_code == 2

@@ -17,6 +17,7 @@ from growth_ledger.paths import DEMO_LANDING, PROJECT_DIR
 
 REQUIRED_SUITES = {
     "marts__mart_source_reconciliation",
+    "marts__mart_flagged_spend",  # no demo spend is implausible: no false positives
     "reconciliation__spend_and_revenue",
     "staging__stg_google_ads__ad_stats",
     "staging__stg_shop__orders",

@@ -2,22 +2,37 @@
 names them (info, not errors), present money still reconciles with the raw files,
 and the KPIs that need an absent source are null with a reason, never zero."""
 
+import importlib.util
+import io
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pandas as pd
 import pytest
 from raw_reference import ad_spend_by_platform_day, orders_latest
+from rich.console import Console
 
 from growth_ledger.build import build
+from growth_ledger.check import (
+    FAILED,
+    MANIFEST,
+    PASSED,
+    SKIPPED,
+    load_expectations,
+    print_summary,
+    run_checks,
+)
 from growth_ledger.contract import load
 from growth_ledger.generate import generate
 from growth_ledger.landing import check_landing
 
 CENT = 0.005
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad_input" / "cases.py"
 SMALLEST = ("google_ads", "shop", "fx")  # one ad platform, the shop, FX
 CONTRACT = load()
 
@@ -41,25 +56,49 @@ def _copy_sources(source_landing: Path, target: Path, sources: tuple[str, ...]) 
 
 
 @pytest.fixture(scope="module")
-def smallest(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory):
-    """google_ads + shop + fx copied from the demo, built into a fresh DuckDB file."""
+def smallest_build(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    """google_ads + shop + fx copied from the demo (with the demo's manifest, so freshness
+    is judged at the data's own end), built into a fresh DuckDB file."""
     folder = tmp_path_factory.mktemp("smallest")
     landing = _copy_sources(demo_landing, folder / "landing", SMALLEST)
+    (landing / MANIFEST).parent.mkdir()
+    shutil.copyfile(demo_landing / MANIFEST, landing / MANIFEST)
     db_path = folder / "warehouse.duckdb"
     build(landing, db_path)
+    return landing, db_path
+
+
+@pytest.fixture(scope="module")
+def smallest(smallest_build):
+    landing, db_path = smallest_build
     connection = duckdb.connect(str(db_path), read_only=True)
     yield landing, connection
     connection.close()
 
 
+def _load_corpus() -> ModuleType:
+    name = "bad_input_cases"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, CORPUS)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+cases = _load_corpus()
+
+
 @pytest.fixture(scope="module")
 def without_ga4(tmp_path_factory: pytest.TempPathFactory):
-    """A generated landing (every source, planted defects) minus ga4, built."""
+    """A generated landing (every source, planted defects) minus ga4, plus one Google Ads
+    ad-day spending 1000x the usual (the bad-input corpus case: flagged, still loaded), built."""
     folder = tmp_path_factory.mktemp("without_ga4")
     generated = folder / "generated"
     generate(generated, scale=0.05, seed=11, show_progress=False)
     present = tuple(source.name for source in CONTRACT.sources if source.name != "ga4")
     landing = _copy_sources(generated, folder / "landing", present)
+    cases.spend_1000x(landing)
     db_path = folder / "warehouse.duckdb"
     build(landing, db_path)
     connection = duckdb.connect(str(db_path), read_only=True)
@@ -300,6 +339,27 @@ def test_without_ga4_money_reconciles_to_the_cent(without_ga4) -> None:
     _assert_orders_reconcile(warehouse, landing)
 
 
+def test_without_ga4_implausible_spend_is_flagged_and_still_in_the_marts(without_ga4) -> None:
+    """The 1000x ad-day is flagged, not dropped: it is in the ad fact (so the spend above
+    reconciles with the files including it) and it is the only flagged campaign day."""
+    _, warehouse = without_ga4
+    spike = warehouse.execute(
+        "select campaign_id, ad_date, spend_eur from marts.fct_ad_performance_daily "
+        "where platform = 'google_ads' and ad_id = ?",
+        [cases.SPEND_SPIKE],
+    ).fetchall()
+    assert len(spike) == 1
+    campaign_id, ad_date, spike_eur = spike[0]
+    flagged = warehouse.execute(
+        "select source_name, campaign_id, ad_date, flag_code, spend_eur "
+        "from marts.mart_flagged_spend"
+    ).fetchall()
+    assert [row[:4] for row in flagged] == [
+        ("google_ads", campaign_id, ad_date, "implausible_spend")
+    ]
+    assert flagged[0][4] >= spike_eur
+
+
 def test_without_ga4_only_session_kpis_are_null(without_ga4) -> None:
     _, warehouse = without_ga4
     coverage = _coverage(warehouse)
@@ -311,3 +371,129 @@ def test_without_ga4_only_session_kpis_are_null(without_ga4) -> None:
     ).fetchone()
     assert rows > 0 and (sessions, conversion) == (0, 0)
     assert margin == rows and cac > 0
+
+
+# `growth-ledger check` on a subset landing
+
+
+def _present_folders(sources: tuple[str, ...]) -> set[str]:
+    return {entity.folder for entity in CONTRACT.entities if entity.source in sources}
+
+
+@pytest.fixture(scope="module")
+def smallest_checks(smallest_build, tmp_path_factory: pytest.TempPathFactory):
+    landing, db_path = smallest_build
+    docs = tmp_path_factory.mktemp("smallest_checks") / "data-docs"
+    return run_checks(db_path, landing, docs, show_progress=False)
+
+
+def test_check_passes_on_the_smallest_landing_with_absent_suites_skipped(smallest_checks) -> None:
+    summary = smallest_checks
+    present = _present_folders(SMALLEST)
+    by_name = {outcome.suite: outcome for outcome in summary.suites}
+    for spec in load_expectations().all_suites():
+        outcome = by_name[spec.name]
+        needed = set(spec.needs)
+        judged = not needed or (bool(needed & present) if spec.needs_any else needed <= present)
+        if judged:
+            assert outcome.status == PASSED, (spec.name, outcome.status, outcome.detail)
+            assert outcome.expectations > 0
+        else:
+            assert outcome.status == SKIPPED, (spec.name, outcome.status)
+            absent = ", ".join(entity for entity in spec.needs if entity not in present)
+            assert outcome.detail == f"{absent} not in the landing"
+    statuses = {name: outcome.status for name, outcome in by_name.items()}
+    # Each present entity is judged in the landing, staging and reconciliation layers.
+    for name in (
+        "landing__google_ads__ad_stats",
+        "landing__shop__orders",
+        "landing__fx__rates",
+        "staging__stg_google_ads__ad_stats",
+        "staging__stg_shop__order_lines",
+        "staging__stg_fx__rates_daily",
+        "marts__mart_source_reconciliation",
+        "reconciliation__spend_and_revenue",
+    ):
+        assert statuses[name] == PASSED, name
+    assert statuses["landing__ga4__events"] == SKIPPED
+    assert statuses["staging__stg_meta_ads__ads_insights"] == SKIPPED
+    # The per-entity mart is judged on the present entities only: one row each.
+    assert by_name["marts__mart_source_reconciliation"].rows == len(present)
+    # The reconciliation compares the present platform and the shop, not the absent ones.
+    assert by_name["reconciliation__spend_and_revenue"].rows >= 5
+    # Freshness: present sources judged (fresh at the demo's end), absent ones skipped.
+    freshness = {item.source: item.status for item in summary.freshness}
+    assert freshness["google_ads.ad_stats"] == "pass" and freshness["shop.orders"] == "pass"
+    assert freshness["meta_ads.ads_insights"] == "skipped"
+    assert summary.stale_sources == []
+    assert summary.landing_errors == [] and summary.landing_warnings == 0
+    assert summary.verdict == "PASS" and summary.exit_code == 0
+
+
+def test_check_summary_says_what_was_skipped_and_why(smallest_checks) -> None:
+    screen = io.StringIO()
+    print_summary(smallest_checks, Console(file=screen, width=80))
+    text = screen.getvalue()
+    assert [line for line in text.splitlines() if len(line) > 80] == []
+    assert "skipped: meta_ads/ads_insights not in the landing (3 suites)" in text
+    assert "skipped: ga4/events not in the landing (2 suites)" in text
+    assert "google_ads/ad_stats not in the landing" not in text
+    verdict = next(line for line in text.splitlines() if line.startswith("PASS: "))
+    skipped = sum(1 for outcome in smallest_checks.suites if outcome.status == SKIPPED)
+    assert f"0 failed, 0 warnings, 0 errors, 0 not built, {skipped} skipped" in " ".join(
+        text[text.index(verdict) :].split()
+    )
+
+
+def test_check_still_fails_a_present_but_broken_source(smallest_build, tmp_path: Path) -> None:
+    """Skipping is for absent entities only: corrupt a present one and check fails."""
+    built_landing, db_path = smallest_build
+    landing = tmp_path / "landing"
+    shutil.copytree(built_landing, landing)
+    # Every google_ads row with a negative cost: a broken export, not a few bad rows.
+    for path in (landing / "google_ads" / "ad_stats").glob("*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame["metrics.cost_micros"] = "-" + frame["metrics.cost_micros"]
+        frame.to_csv(path, index=False)
+    # And the warehouse loses every shop order (a copy: the fixture's file stays intact).
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(db_path, broken)
+    connection = duckdb.connect(str(broken))
+    connection.execute(
+        "create or replace view staging.stg_shop__orders as "
+        "select * from staging.base_shop__orders where false"
+    )
+    connection.close()
+    summary = run_checks(broken, landing, tmp_path / "docs", freshness=False, show_progress=False)
+    statuses = {outcome.suite: outcome.status for outcome in summary.suites}
+    assert statuses["landing__google_ads__ad_stats"] == FAILED
+    assert statuses["staging__stg_shop__orders"] == FAILED
+    # Absent entities are still skipped, and the untouched present ones still pass.
+    assert statuses["landing__meta_ads__ads_insights"] == SKIPPED
+    assert statuses["landing__shop__orders"] == PASSED
+    assert summary.verdict == "FAIL" and summary.exit_code == 1
+
+
+def test_check_decides_absence_from_the_inventory_not_from_errors(
+    smallest_build, tmp_path: Path
+) -> None:
+    """A folder with only a file the build does not read is absent (and named so); an
+    entity whose one file is unreadable is present, and its suites fail, not skip."""
+    built_landing, db_path = smallest_build
+    landing = tmp_path / "landing"
+    shutil.copytree(built_landing, landing)
+    (landing / "meta_ads" / "ads_insights").mkdir(parents=True)
+    (landing / "meta_ads" / "ads_insights" / "._ads_insights_20261001T060000Z.jsonl").write_text(
+        "not read\n", encoding="utf-8"
+    )
+    (landing / "tiktok_ads" / "ad_report").mkdir(parents=True)
+    (landing / "tiktok_ads" / "ad_report" / "ad_report_20261001T060000Z.csv").write_text(
+        "this,is,not\nthe,tiktok,export\n", encoding="utf-8"
+    )
+    summary = run_checks(db_path, landing, tmp_path / "docs", freshness=False, show_progress=False)
+    statuses = {outcome.suite: outcome.status for outcome in summary.suites}
+    assert statuses["landing__meta_ads__ads_insights"] == SKIPPED
+    assert statuses["landing__tiktok_ads__ad_report"] == FAILED
+    # The warehouse was built without tiktok: its empty staging model fails as present.
+    assert statuses["staging__stg_tiktok_ads__ad_report"] == FAILED
+    assert summary.verdict == "FAIL"
