@@ -161,7 +161,7 @@ def _build_and_publish(
 ) -> BuildResult:
     # The same path as plain `dbt build`: the profile's build file and publish hook.
     args = ["build", *extra_args]
-    stamp = target.with_name(f"{target.name}.models")
+    stamp = models_stamp_path(target)
     fingerprint = models_fingerprint()
     if (
         "--full-refresh" not in args
@@ -175,6 +175,11 @@ def _build_and_publish(
     result = run_dbt(args, landing, target)
     stamp.write_text(fingerprint)
     return BuildResult(db_path=db_path, failures=result.failures)
+
+
+def models_stamp_path(published: Path) -> Path:
+    """Beside the build file: the models fingerprint of the last successful build."""
+    return build_path(published).with_name(f"{build_path(published).name}.models")
 
 
 def models_fingerprint() -> str:

@@ -68,11 +68,18 @@ def fx_gaps(
     if not rate_files or not readable:
         return []
     rates = ", ".join(f"'{path}'" for path in rate_files)
-    money = " union all ".join(
-        f"select '{entity.folder}' as entity, * from ({_money_rows(paths, entity)})"
-        for entity, paths in sorted(readable.items(), key=lambda item: item[0].folder)
-    )
     with duckdb.connect() as connection:
+        selects = []
+        for entity, paths in sorted(readable.items(), key=lambda item: item[0].folder):
+            select = f"select '{entity.folder}' as entity, * from ({_money_rows(paths, entity)})"
+            try:
+                connection.execute(f"describe {select}")
+            except duckdb.Error:
+                continue  # files without the columns: the pre-flight names them elsewhere
+            selects.append(select)
+        if not selects:
+            return []
+        money = " union all ".join(selects)
         rows = connection.execute(
             f"""
             with rates as (

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from growth_ledger.build import build, models_fingerprint
+from growth_ledger.build import build, models_fingerprint, models_stamp_path
 from growth_ledger.landing import ERROR, check_landing
 from growth_ledger.publish import build_path
 
@@ -174,7 +174,7 @@ def test_a_build_after_a_model_change_rebuilds_the_incremental_tables(
     )
     with duckdb.connect(str(build_path(db_path))) as built:
         built.execute("alter table staging.base_ga4__events drop column ga4_property")
-    stamp = db_path.with_name(f"{db_path.name}.models")
+    stamp = models_stamp_path(db_path)
     stamp.write_text("models of an earlier version")
     build(landing, db_path)
     assert "full refresh" in capsys.readouterr().out

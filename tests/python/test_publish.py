@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from growth_ledger.build import BuildError, build
+from growth_ledger.build import BuildError, build, models_stamp_path
 from growth_ledger.generate import generate
 from growth_ledger.paths import PROJECT_DIR
 from growth_ledger.publish import PUBLISHED_MODE, build_path, prepare_build, publish
@@ -89,7 +89,7 @@ def _digest(path: Path) -> str:
 
 def _leftovers(db_path: Path) -> list[str]:
     """Files beside the published one, other than dbt's build file (kept for the next run)."""
-    keep = {db_path.name, build_path(db_path).name}
+    keep = {db_path.name, build_path(db_path).name, models_stamp_path(db_path).name}
     return sorted(p.name for p in db_path.parent.iterdir() if p.name not in keep)
 
 

@@ -387,8 +387,11 @@ def smallest_checks(smallest_build, tmp_path_factory: pytest.TempPathFactory):
     return run_checks(db_path, landing, docs, show_progress=False)
 
 
-def test_check_passes_on_the_smallest_landing_with_absent_suites_skipped(smallest_checks) -> None:
+def test_check_passes_on_the_smallest_landing_with_absent_suites_skipped(
+    smallest_checks, smallest_build
+) -> None:
     summary = smallest_checks
+    landing, _ = smallest_build
     present = _present_folders(SMALLEST)
     by_name = {outcome.suite: outcome for outcome in summary.suites}
     for spec in load_expectations().all_suites():
@@ -426,7 +429,11 @@ def test_check_passes_on_the_smallest_landing_with_absent_suites_skipped(smalles
     assert freshness["google_ads.ad_stats"] == "pass" and freshness["shop.orders"] == "pass"
     assert freshness["meta_ads.ads_insights"] == "skipped"
     assert summary.stale_sources == []
-    assert summary.landing_errors == [] and summary.landing_warnings == 0
+    # The one pre-flight warning: the demo shop's planted mistyped currency (EUX), which
+    # fx/rates cannot convert.
+    warnings = [p for p in check_landing(landing) if not p.is_error and not p.is_info]
+    assert [p.path for p in warnings] == ["fx/rates"] and "EUX" in warnings[0].problem
+    assert summary.landing_errors == [] and summary.landing_warnings == len(warnings)
     assert summary.verdict == "PASS" and summary.exit_code == 0
 
 
