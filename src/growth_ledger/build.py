@@ -20,6 +20,7 @@ from pathlib import Path
 from dbt.cli.main import dbtRunner
 
 from growth_ledger import paths
+from growth_ledger.environment import temporary_environment
 from growth_ledger.landing import check_landing, format_problems
 from growth_ledger.publish import build_path
 
@@ -44,16 +45,8 @@ def project_environment(landing: Path, db_path: Path) -> Iterator[None]:
     if paths.is_demo_landing(landing):
         # The demo data's own relative path, so its demo salt applies.
         settings["GROWTH_LEDGER_LANDING"] = "data/demo"
-    saved = {key: os.environ.get(key) for key in settings}
-    os.environ.update(settings)
-    try:
+    with temporary_environment(settings):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def run_dbt(args: Sequence[str], landing: Path, db_path: Path) -> BuildResult:

@@ -3,7 +3,6 @@ quarantine with its reason, or stops the build naming the file and the fix."""
 
 import csv
 import importlib.util
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from raw_reference import ad_spend_by_platform_day
 from growth_ledger.build import BuildError, build
 from growth_ledger.check import PASSED, WARNED, run_checks
 from growth_ledger.contract import load as load_contract
+from growth_ledger.environment import temporary_environment
 from growth_ledger.generate import generate
 from growth_ledger.landing import check_landing
 from growth_ledger.paths import PROJECT_DIR
@@ -45,13 +45,8 @@ EXACT_FILES: dict[str, Path] = {}
 
 @pytest.fixture(scope="module", autouse=True)
 def pii_salt():
-    saved = os.environ.get("GROWTH_LEDGER_PII_SALT")
-    os.environ["GROWTH_LEDGER_PII_SALT"] = "bad-input-test-salt"
-    yield
-    if saved is None:
-        os.environ.pop("GROWTH_LEDGER_PII_SALT", None)
-    else:
-        os.environ["GROWTH_LEDGER_PII_SALT"] = saved
+    with temporary_environment({"GROWTH_LEDGER_PII_SALT": "bad-input-test-salt"}):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ export from before `collected_traffic_source` existed. One landing holds them
 all (plus the smallest useful other sources); every event is staged or
 quarantined with its reason, counted against the Parquet files themselves."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import duckdb
 import pytest
 
 from growth_ledger.build import build, models_fingerprint, models_stamp_path
+from growth_ledger.environment import temporary_environment
 from growth_ledger.landing import ERROR, check_landing
 from growth_ledger.publish import build_path
 
@@ -23,13 +23,8 @@ MAIN, OLD = "analytics_111", "analytics_222"
 
 @pytest.fixture(scope="module", autouse=True)
 def pii_salt():
-    saved = os.environ.get("GROWTH_LEDGER_PII_SALT")
-    os.environ["GROWTH_LEDGER_PII_SALT"] = "ga4-variants-test-salt"
-    yield
-    if saved is None:
-        os.environ.pop("GROWTH_LEDGER_PII_SALT", None)
-    else:
-        os.environ["GROWTH_LEDGER_PII_SALT"] = saved
+    with temporary_environment({"GROWTH_LEDGER_PII_SALT": "ga4-variants-test-salt"}):
+        yield
 
 
 def _copy_parquet(source: Path, target: Path, where: str = "true", exclude: str = "") -> None:

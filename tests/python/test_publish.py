@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from growth_ledger.build import BuildError, build, models_stamp_path
+from growth_ledger.environment import temporary_environment
 from growth_ledger.generate import generate
 from growth_ledger.paths import PROJECT_DIR
 from growth_ledger.publish import PUBLISHED_MODE, build_path, prepare_build, publish
@@ -64,13 +65,8 @@ READER = textwrap.dedent(
 
 @pytest.fixture(scope="module", autouse=True)
 def pii_salt():
-    saved = os.environ.get("GROWTH_LEDGER_PII_SALT")
-    os.environ["GROWTH_LEDGER_PII_SALT"] = "publish-test-salt"
-    yield
-    if saved is None:
-        os.environ.pop("GROWTH_LEDGER_PII_SALT", None)
-    else:
-        os.environ["GROWTH_LEDGER_PII_SALT"] = saved
+    with temporary_environment({"GROWTH_LEDGER_PII_SALT": "publish-test-salt"}):
+        yield
 
 
 @pytest.fixture(scope="module")

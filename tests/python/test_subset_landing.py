@@ -5,7 +5,6 @@ and the KPIs that need an absent source are null with a reason, never zero."""
 import importlib.util
 import io
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -28,6 +27,7 @@ from growth_ledger.check import (
     run_checks,
 )
 from growth_ledger.contract import load
+from growth_ledger.environment import temporary_environment
 from growth_ledger.generate import generate
 from growth_ledger.landing import check_landing
 
@@ -39,13 +39,8 @@ CONTRACT = load()
 
 @pytest.fixture(scope="module", autouse=True)
 def pii_salt():
-    saved = os.environ.get("GROWTH_LEDGER_PII_SALT")
-    os.environ["GROWTH_LEDGER_PII_SALT"] = "subset-landing-test-salt"
-    yield
-    if saved is None:
-        os.environ.pop("GROWTH_LEDGER_PII_SALT", None)
-    else:
-        os.environ["GROWTH_LEDGER_PII_SALT"] = saved
+    with temporary_environment({"GROWTH_LEDGER_PII_SALT": "subset-landing-test-salt"}):
+        yield
 
 
 def _copy_sources(source_landing: Path, target: Path, sources: tuple[str, ...]) -> Path:

@@ -22,6 +22,7 @@ from pathlib import Path
 from rich.console import Console
 
 from growth_ledger import paths
+from growth_ledger.environment import temporary_environment
 from growth_ledger.progress import StepProgress
 
 from . import report
@@ -50,16 +51,8 @@ def _environment(threads: int) -> Iterator[None]:
         "GROWTH_LEDGER_THREADS": str(threads),
         "GROWTH_LEDGER_PII_SALT": os.environ.get("GROWTH_LEDGER_PII_SALT", SALT),
     }
-    saved = {key: os.environ.get(key) for key in settings}
-    os.environ.update(settings)
-    try:
+    with temporary_environment(settings):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _temporary_db(work: Path) -> Path:
