@@ -48,6 +48,23 @@
     )
 {%- endmacro %}
 
+{#- The landing folder a file came from, relative to the landing:
+    `<source>/<entity>`, followed by its sub-folders when several accounts,
+    properties or connectors of one platform are landed side by side (one
+    sub-folder each, `growth-ledger import --source-relation`). Fivetran's
+    packages call this `source_relation`. -#}
+{% macro source_relation(filename_column) -%}
+    {{ return(adapter.dispatch('source_relation', 'growth_ledger')(filename_column)) }}
+{%- endmacro %}
+
+{% macro default__source_relation(filename_column) -%}
+    regexp_extract({{ filename_column }}, '(^|[/\\\\])(({{ landing_entity_folders_pattern() }})([/\\\\].+)?)[/\\\\][^/\\\\]+$', 2)
+{%- endmacro %}
+
+{% macro duckdb__source_relation(filename_column) -%}
+    regexp_extract({{ filename_column }}, '(^|[/\\])(({{ landing_entity_folders_pattern() }})([/\\].+)?)[/\\][^/\\]+$', 2)
+{%- endmacro %}
+
 {#- The whole raw row as JSON text, kept with quarantined rows. -#}
 {% macro row_to_json(relation_alias) -%}
     {{ return(adapter.dispatch('row_to_json', 'growth_ledger')(relation_alias)) }}

@@ -238,6 +238,15 @@ def import_connector(
         list[str] | None,
         typer.Option("--option", help="KEY=VALUE for what the schema lacks, e.g. currency=USD."),
     ] = None,
+    source_relation: Annotated[
+        str | None,
+        typer.Option(
+            "--source-relation",
+            help="Name of this connection when several accounts or connectors of one "
+            "platform are landed: files go to <source>/<entity>/NAME/, kept as "
+            "source_relation in the marts.",
+        ),
+    ] = None,
 ) -> None:
     """Write what a connector (Fivetran, Airbyte, dlt) landed as landing-contract files.
 
@@ -263,6 +272,7 @@ def import_connector(
             schema=schema,
             table_pattern=table_pattern,
             options=options,
+            source_relation=source_relation,
         )
     except ConnectorError as error:
         fail(str(error))

@@ -7,6 +7,7 @@ pandas from those files, independently of the adapters' SQL.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -572,6 +573,24 @@ def _complete(frame: pd.DataFrame, entity: contract.Entity, currency: str) -> pd
     return frame[filled & known]
 
 
+ID_DIGITS = r"(?<![\d.])(\d{6,})(?![\d.])"  # an id, alone or inside a resource name
+
+
+def _other_account(tables: Path, folder: Path) -> Path:
+    """The connector's tables as another account's: every id (and ids inside resource
+    names such as customers/N/adGroups/M) gets a leading 9, the metrics stay."""
+    other = folder / f"other_{tables.name}"
+    other.mkdir()
+    for path in tables.glob("*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in frame.columns:
+            values = frame[column]
+            if column == "id" or column.endswith("_id") or values.str.contains("customers/").any():
+                frame[column] = values.str.replace(ID_DIGITS, r"9\1", regex=True)
+        frame.to_csv(other / path.name, index=False)
+    return other
+
+
 @pytest.fixture(params=ROOTS, ids=lambda root: "own" if root == OWN else "shared", scope="module")
 def connector_warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """Fivetran ad platforms, Shopify and GA4, imported, with FX for their dates, built by dbt."""
@@ -584,6 +603,11 @@ def connector_warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest
             "fivetran", source, root / FOLDERS[source], landing,
             table_pattern=pattern, options=options,
         )  # fmt: skip
+    # A second Google Ads account, landed by another connection beside the first.
+    [imported["google_ads_second"]] = import_connector(
+        "fivetran", "google_ads", _other_account(root / "fivetran_google_ads", folder), landing,
+        table_pattern="{table}_data", source_relation="second_account",
+    )  # fmt: skip
     [imported["shop"]] = import_connector(
         "fivetran", "shopify", root / "fivetran_shopify", landing,
         table_pattern="shopify_{table}_data",
@@ -624,8 +648,8 @@ def test_imported_ad_spend_builds_and_reaches_the_mart_to_the_cent(connector_war
         expected = (as_number(loadable[spend]) * scale).sum()
         staged = connection.execute(
             "select coalesce(sum(spend), 0), coalesce(sum(impressions), 0) "
-            "from marts.fct_ad_performance_daily where platform = ?",
-            [platform],
+            "from marts.fct_ad_performance_daily where platform = ? and source_relation = ?",
+            [platform, f"{source}/{entity_name}"],
         ).fetchone()
         assert float(staged[0]) == pytest.approx(float(expected), abs=0.005), platform
         impressions = next(c.name for c in entity.columns if "impressions" in c.name)
@@ -645,8 +669,46 @@ def test_every_imported_row_is_staged_or_quarantined(connector_warehouse) -> Non
     ).fetchall()
     assert not_reconciled == []
     for platform, (*_, (source, entity_name), _spend, _scale) in AD_SOURCES.items():
-        assert rows.get(f"{source}/{entity_name}", 0) == imported[platform].rows
+        second = imported["google_ads_second"].rows if platform == "google_ads" else 0
+        assert rows.get(f"{source}/{entity_name}", 0) == imported[platform].rows + second
     assert rows["shop/orders"] == imported["shop"].rows
+
+
+def test_two_connections_of_one_platform_keep_their_source_relation(connector_warehouse) -> None:
+    """Two Google Ads accounts, one imported into the entity folder, one into a sub-folder
+    (--source-relation): each connection's spend reaches the mart under its own name."""
+    imported, connection = connector_warehouse
+    second = imported["google_ads_second"].path
+    assert second.parent.name == "second_account"
+    entity = contract.load().entity("google_ads", "ad_stats")
+    expected = {}
+    for name, path in [("google_ads/ad_stats", imported["google_ads"].path),
+                       ("google_ads/ad_stats/second_account", second)]:  # fmt: skip
+        loadable = _complete(written(path), entity, "customer.currency_code")
+        expected[name] = (as_number(loadable["metrics.cost_micros"]) / 1e6).sum()
+    staged = dict(
+        connection.execute(
+            "select source_relation, sum(spend) from marts.fct_ad_performance_daily "
+            "where platform = 'google_ads' group by all"
+        ).fetchall()
+    )
+    assert staged.keys() == expected.keys()
+    for name, spend in expected.items():
+        assert float(staged[name]) == pytest.approx(float(spend), abs=0.005), name
+    accounts = connection.execute(
+        "select count(distinct account_id) from marts.fct_ad_performance_daily "
+        "where source_relation = 'google_ads/ad_stats/second_account' and account_id like '9%'"
+    ).fetchone()[0]
+    assert accounts >= 1
+
+
+def test_source_relation_names_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(ConnectorError, match=re.escape("--source-relation '../eu'")):
+        import_connector(
+            "fivetran", "google_ads", OWN / "fivetran_google_ads", tmp_path,
+            table_pattern="{table}_data", source_relation="../eu",
+        )  # fmt: skip
+    assert not any(tmp_path.iterdir())
 
 
 def test_imported_orders_reach_fct_orders(connector_warehouse) -> None:

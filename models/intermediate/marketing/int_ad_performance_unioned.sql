@@ -25,7 +25,8 @@ google_ads as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from {{ ref('stg_google_ads__ad_stats') }}
 ),
 
@@ -47,7 +48,8 @@ meta_ads as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from {{ ref('stg_meta_ads__ads_insights') }}
 ),
 
@@ -68,7 +70,8 @@ tiktok_ads as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from {{ ref('stg_tiktok_ads__ad_report') }}
 ),
 
@@ -87,7 +90,8 @@ linkedin_ads as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from {{ ref('stg_linkedin_ads__ad_analytics') }}
 ),
 
@@ -112,7 +116,8 @@ unioned as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from google_ads
 
     union all
@@ -137,7 +142,8 @@ unioned as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from meta_ads
 
     union all
@@ -162,7 +168,8 @@ unioned as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from tiktok_ads
 
     union all
@@ -188,7 +195,8 @@ unioned as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from linkedin_ads
 ),
 
@@ -218,7 +226,8 @@ final as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from unioned
 )
 

@@ -19,7 +19,8 @@ ad_performance as (
         clicks,
         platform_conversions,
         platform_conversion_value,
-        platform_conversion_value_eur
+        platform_conversion_value_eur,
+        source_relation
     from {{ ref('int_ad_performance_unioned') }}
 ),
 
@@ -55,7 +56,8 @@ final as (
         ad_performance.clicks,
         ad_performance.platform_conversions,
         ad_performance.platform_conversion_value,
-        ad_performance.platform_conversion_value_eur
+        ad_performance.platform_conversion_value_eur,
+        ad_performance.source_relation
     from ad_performance
     left join campaigns
         on ad_performance.campaign_key = campaigns.campaign_key

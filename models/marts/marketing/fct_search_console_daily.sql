@@ -13,7 +13,8 @@ search_analytics as (
         clicks,
         impressions,
         ctr,
-        average_position
+        average_position,
+        source_relation
     from {{ ref('stg_search_console__search_analytics') }}
 ),
 
@@ -58,7 +59,8 @@ final as (
         search_analytics.ctr,
         search_analytics.average_position,
         -- Sum this and divide by summed impressions to re-aggregate position.
-        search_analytics.average_position * search_analytics.impressions as position_x_impressions
+        search_analytics.average_position * search_analytics.impressions as position_x_impressions,
+        search_analytics.source_relation
     from search_analytics
     left join brand_queries
         on search_analytics.search_query = brand_queries.search_query

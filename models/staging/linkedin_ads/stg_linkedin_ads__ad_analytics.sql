@@ -24,6 +24,7 @@ final as (
         platform_conversions,
         platform_conversion_value,
         {{ to_reporting_currency('platform_conversion_value', 'units_per_eur') }} as platform_conversion_value_eur,
+        source_relation,
         source_file,
         extracted_at
     from base

@@ -40,6 +40,7 @@ final as (
         coalesce(purchases.purchase_value, 0) as platform_conversion_value,
         {{ to_reporting_currency('coalesce(purchases.purchase_value, 0)', 'insights.units_per_eur') }}
             as platform_conversion_value_eur,
+        insights.source_relation,
         insights.source_file,
         insights.extracted_at
     from insights

@@ -17,6 +17,7 @@ final as (
         impressions,
         ctr,
         average_position,
+        source_relation,
         source_file,
         extracted_at
     from base

@@ -10,6 +10,7 @@ connector table itself before the file is kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,8 @@ ADAPTERS: dict[str, dict[str, Adapter]] = {
 
 __all__ = ["ADAPTERS", "ConnectorError", "ImportedFile", "import_connector"]
 
+SOURCE_RELATION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
 
 @dataclass(frozen=True)
 class ImportedFile:
@@ -49,8 +52,19 @@ def import_connector(
     table_pattern: str = "{table}",
     options: dict[str, str] | None = None,
     extracted_at: datetime | None = None,
+    source_relation: str | None = None,
 ) -> list[ImportedFile]:
-    """Write the contract files for one connector source; return what was written."""
+    """Write the contract files for one connector source; return what was written.
+
+    `source_relation` names the connection when several accounts or connectors of one
+    platform are landed: its files go to `<source>/<entity>/<source_relation>/`, and the
+    name is kept down to the marts (`source_relation` columns).
+    """
+    if source_relation is not None and not SOURCE_RELATION_NAME.fullmatch(source_relation):
+        raise ConnectorError(
+            f"--source-relation {source_relation!r}: use letters, digits, '.', '_' or '-' "
+            "(it becomes a folder name), e.g. fivetran_eu"
+        )
     try:
         adapter = ADAPTERS[connector][source]
     except KeyError:
@@ -62,7 +76,13 @@ def import_connector(
         entity = contract.load().entity(mapping.source, mapping.entity)
         try:
             path, rows = write_entity(
-                tables.connection, mapping.query, entity, landing, extracted_at, mapping.file_stem
+                tables.connection,
+                mapping.query,
+                entity,
+                landing,
+                extracted_at,
+                mapping.file_stem,
+                source_relation,
             )
         except ConnectorError:
             raise

@@ -128,6 +128,7 @@ def write_entity(
     landing: Path,
     extracted_at: datetime | None = None,
     stem: str | None = None,
+    sub_folder: str | None = None,
 ) -> tuple[Path, int]:
     """Write the rows of `query` as one extract file of `entity`, columns in contract order."""
     produced = [row[0] for row in connection.execute(f"describe {query}").fetchall()]
@@ -135,6 +136,8 @@ def write_entity(
     if missing:
         raise ConnectorError(f"adapter for {entity.folder} does not produce {missing}")
     folder = landing / entity.source / entity.entity
+    if sub_folder:
+        folder = folder / sub_folder
     folder.mkdir(parents=True, exist_ok=True)
     moment = (extracted_at or datetime.now(UTC)).replace(microsecond=0)
     # Two imports in one second (two accounts) must not overwrite each other.

@@ -58,6 +58,7 @@ texts as (
 parsed as (
     select
         {{ file_name('filename') }} as source_file,
+        {{ source_relation('filename') }} as source_relation,
         {{ extracted_at_from_filename('filename') }} as extracted_at,
         line_number as source_line_number,
         raw_line as raw_values,

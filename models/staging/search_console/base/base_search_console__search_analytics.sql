@@ -7,6 +7,7 @@ source as (
 parsed as (
     select
         {{ file_name('source.filename') }} as source_file,
+        {{ source_relation('source.filename') }} as source_relation,
         {{ extracted_at_from_filename('source.filename') }} as extracted_at,
         {{ row_to_json('source') }} as raw_values,
         {{ parse_date('source.date') }} as search_date,

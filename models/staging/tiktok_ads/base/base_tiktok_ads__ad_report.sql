@@ -11,6 +11,7 @@ fx_rates as (
 parsed as (
     select
         {{ file_name('source.filename') }} as source_file,
+        {{ source_relation('source.filename') }} as source_relation,
         {{ extracted_at_from_filename('source.filename') }} as extracted_at,
         {{ row_to_json('source') }} as raw_values,
         {{ parse_date('source.stat_time_day') }} as stat_time_day,
