@@ -286,3 +286,29 @@
 {% macro duckdb__url_decode(text) -%}
     url_decode(replace({{ text }}, '+', ' '))
 {%- endmacro %}
+
+{#- GA4's event_date text (YYYYMMDD) as a date. -#}
+{% macro parse_compact_date(text) -%}
+    {{ return(adapter.dispatch('parse_compact_date', 'growth_ledger')(text)) }}
+{%- endmacro %}
+
+{% macro default__parse_compact_date(text) -%}
+    to_date({{ text }}, 'yyyyMMdd')
+{%- endmacro %}
+
+{% macro duckdb__parse_compact_date(text) -%}
+    {{ try_cast("strptime(" ~ text ~ ", '%Y%m%d')", 'date') }}
+{%- endmacro %}
+
+{#- GA4's event_timestamp (microseconds since the epoch, UTC) as a timestamp. -#}
+{% macro timestamp_from_micros(micros) -%}
+    {{ return(adapter.dispatch('timestamp_from_micros', 'growth_ledger')(micros)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_from_micros(micros) -%}
+    timestamp_micros({{ micros }})
+{%- endmacro %}
+
+{% macro duckdb__timestamp_from_micros(micros) -%}
+    {{ try_cast('make_timestamp(' ~ micros ~ ')', 'timestamp') }}
+{%- endmacro %}

@@ -76,11 +76,10 @@ unconverted_eligible as (
 unconverted_running_paths as (
     select
         visitor_id,
-        string_agg(channel, ' > ') over (
-            partition by visitor_id
-            order by touched_at, touchpoint_id
-            rows between unbounded preceding and current row
-        ) as channel_path,
+        {{ windowed_string_agg(
+            'channel', "' > '",
+            'partition by visitor_id order by touched_at, touchpoint_id rows between unbounded preceding and current row'
+        ) }} as channel_path,
         row_number() over (
             partition by visitor_id
             order by touched_at desc, touchpoint_id desc

@@ -109,14 +109,14 @@ events_with_session_attributes as (
         engagement_time_msec,
         max(user_pseudo_id) over session_events as user_pseudo_id,
         max(user_id) over session_events as user_id,
-        first_value(case when event_name = 'page_view' then page_location end ignore nulls)
+        {{ first_value_ignore_nulls("case when event_name = 'page_view' then page_location end") }}
             over session_events as landing_page_location,
-        first_value(traffic_source ignore nulls) over session_events as traffic_source,
-        first_value(traffic_medium ignore nulls) over session_events as traffic_medium,
-        first_value(traffic_campaign ignore nulls) over session_events as traffic_campaign,
-        first_value(gclid ignore nulls) over session_events as gclid,
-        first_value(device_category ignore nulls) over session_events as device_category,
-        first_value(geo_country ignore nulls) over session_events as geo_country
+        {{ first_value_ignore_nulls('traffic_source') }} over session_events as traffic_source,
+        {{ first_value_ignore_nulls('traffic_medium') }} over session_events as traffic_medium,
+        {{ first_value_ignore_nulls('traffic_campaign') }} over session_events as traffic_campaign,
+        {{ first_value_ignore_nulls('gclid') }} over session_events as gclid,
+        {{ first_value_ignore_nulls('device_category') }} over session_events as device_category,
+        {{ first_value_ignore_nulls('geo_country') }} over session_events as geo_country
     from events_keyed
     window session_events as (
         partition by session_key

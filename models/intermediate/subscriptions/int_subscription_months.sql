@@ -44,13 +44,11 @@ event_states as (
     select
         *,
         coalesce(
-            last_value(
-                case event_type
+            {{ last_value_ignore_nulls("case event_type
                     when 'subscription_paused' then 'paused'
                     when 'subscription_resumed' then 'active'
                     when 'subscription_cancelled' then 'cancelled'
-                end ignore nulls
-            ) over (
+                end") }} over (
                 partition by subscription_id order by occurred_at, event_id
                 rows between unbounded preceding and current row
             ),

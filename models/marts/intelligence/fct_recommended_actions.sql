@@ -206,20 +206,20 @@ reallocation_actions as (
     select
         'budget_reallocation' as action_category,
         'Move budget between paid channels over the next 30 days, keeping total spend the same: '
-        || string_agg(
-            case when not reallocation.is_total and abs(reallocation.spend_shift_30d_eur) >= 50
+        || {{ dbt.listagg(
+            "case when not reallocation.is_total and abs(reallocation.spend_shift_30d_eur) >= 50
                     then coalesce(channel_labels.channel_label, reallocation.channel) || ' '
-                        || {{ format_eur('reallocation.spend_shift_30d_eur', signed=true) }}
-            end, ', '
-        ) || ' (campaigns recommended for a pause are left out)' as action_text,
+                        || " ~ format_eur('reallocation.spend_shift_30d_eur', signed=true) ~ "
+            end", "', '", "order by reallocation.channel"
+        ) }} || ' (campaigns recommended for a pause are left out)' as action_text,
         'Weekly spend and the margin credited to each channel show that the next euro earns more '
         || 'margin in some channels than in others; no channel moves by more than half its spend'
         || coalesce(
-            '; ' || string_agg(
-                case when not reallocation.is_total and reallocation.is_held
+            '; ' || {{ dbt.listagg(
+                "case when not reallocation.is_total and reallocation.is_held
                         then coalesce(channel_labels.channel_label, reallocation.channel)
-                end, ', '
-            ) || ' stay as they are, as their response to spend could not be measured reliably', ''
+                end", "', '", "order by reallocation.channel"
+            ) }} || ' stay as they are, as their response to spend could not be measured reliably', ''
         ) || '.' as rationale,
         max(case when reallocation.is_total then reallocation.expected_margin_change_30d_eur end)
             as expected_impact_eur,
@@ -228,16 +228,19 @@ reallocation_actions as (
         max(case when reallocation.is_total then reallocation.margin_change_30d_high_eur end)
             as expected_impact_high_eur,
         'Power curves contribution = a x spend^b per channel on weekly attributed contribution (elasticities '
-        || string_agg(
-            case when not reallocation.is_total
-                    then reallocation.channel || ' ' || cast(round(reallocation.elasticity, 2) as {{ dbt.type_string() }})
-            end, ', '
-        )
+        || {{ dbt.listagg(
+            "case when not reallocation.is_total
+                    then reallocation.channel || ' ' || cast(round(reallocation.elasticity, 2) as " ~ dbt.type_string() ~ ")
+            end", "', '", "order by reallocation.channel"
+        ) }}
         || '), guardrail +-50% per channel, 90% bootstrap interval over weeks'
             as evidence,
         'Curves hold over the +-50% range; channels with a clipped elasticity held at current spend ('
         || coalesce(
-            string_agg(case when not reallocation.is_total and reallocation.is_held then reallocation.channel end, ', '),
+            {{ dbt.listagg(
+                "case when not reallocation.is_total and reallocation.is_held then reallocation.channel end",
+                "', '", "order by reallocation.channel"
+            ) }},
             'none'
         )
         || '); campaigns flagged for a cut excluded, so their saving is counted once, by their own action'

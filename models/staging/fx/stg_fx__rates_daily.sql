@@ -55,10 +55,10 @@ carried_forward as (
     select
         rate_date,
         currency,
-        last_value(units_per_eur ignore nulls) over (
+        {{ last_value_ignore_nulls('units_per_eur') }} over (
             partition by currency order by rate_date rows between unbounded preceding and current row
         ) as units_per_eur,
-        last_value(published_on ignore nulls) over (
+        {{ last_value_ignore_nulls('published_on') }} over (
             partition by currency order by rate_date rows between unbounded preceding and current row
         ) as published_on
     from calendar_by_currency

@@ -14,7 +14,7 @@ refunds as (
         orders.currency,
         orders.units_per_eur,
         refund.id as refund_id,
-        timezone('UTC', {{ try_cast('refund.created_at', 'timestamptz') }}) as refunded_at,
+        {{ utc_timestamp('refund.created_at') }} as refunded_at,
         refund.refund_line_items
     from orders,
         unnest(from_json(
@@ -45,7 +45,7 @@ final as (
         refund_lines.order_id,
         refund_lines.order_line_id,
         refund_lines.refunded_at,
-        cast(timezone('{{ var("reporting_timezone") }}', cast(refund_lines.refunded_at as timestamptz)) as date)
+        {{ reporting_date('refund_lines.refunded_at') }}
             as refund_date,
         refund_lines.quantity,
         refund_lines.currency,

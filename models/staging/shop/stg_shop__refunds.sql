@@ -15,7 +15,7 @@ refunds as (
         orders.currency,
         orders.units_per_eur,
         refund.id as refund_id,
-        timezone('UTC', {{ try_cast('refund.created_at', 'timestamptz') }}) as refunded_at,
+        {{ utc_timestamp('refund.created_at') }} as refunded_at,
         refund.refund_line_items,
         refund.transactions
     from orders,
@@ -61,7 +61,7 @@ final as (
         refund_id,
         order_id,
         refunded_at,
-        cast(timezone('{{ var("reporting_timezone") }}', cast(refunded_at as timestamptz)) as date) as refund_date,
+        {{ reporting_date('refunded_at') }} as refund_date,
         currency,
         units_per_eur,
         transactions is not null as has_transactions,

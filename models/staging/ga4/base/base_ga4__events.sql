@@ -30,13 +30,13 @@ parsed as (
         case
             when
                 event_timestamp is null or nullif(trim(event_name), '') is null
-                or {{ try_cast("strptime(event_date, '%Y%m%d')", 'date') }} is null
+                or {{ parse_compact_date('event_date') }} is null
                 then {{ row_to_json('source') }}
             else '{"file_row_number": ' || cast(file_row_number as {{ api.Column.translate_type('string') }}) || '}'
         end as raw_values,
         event_date as event_date_text,
-        {{ try_cast("strptime(event_date, '%Y%m%d')", 'date') }} as event_date,
-        {{ try_cast('make_timestamp(event_timestamp)', 'timestamp') }} as event_at,
+        {{ parse_compact_date('event_date') }} as event_date,
+        {{ timestamp_from_micros('event_timestamp') }} as event_at,
         nullif(trim(event_name), '') as event_name,
         nullif(trim(user_pseudo_id), '') as user_pseudo_id,
         nullif(trim(cast(user_id as {{ api.Column.translate_type('string') }})), '') as user_id,
