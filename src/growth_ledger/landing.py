@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from growth_ledger.connectors.shapes import ConnectorTable, recognise
 from growth_ledger.contract import Entity, Nesting, load
 from growth_ledger.fx_coverage import fx_gaps
 from growth_ledger.parsing import UnbalancedQuote, scan_csv
@@ -294,6 +295,26 @@ def _future_extract_problem(
     )
 
 
+def _connector_problem(
+    relative: str, contract: EntityContract, columns: list[str], stream: object = None
+) -> LandingProblem | None:
+    """A table copied as a connector wrote it (required columns missing): name it and
+    the import command, instead of listing every missing column."""
+    present = {name.casefold() for name in columns}
+    if all(name.casefold() in present for name in contract.required):
+        return None
+    table = recognise(columns, contract.folder, stream if isinstance(stream, str) else None)
+    if table is None:
+        return None
+    return LandingProblem(
+        ERROR,
+        relative,
+        f"this looks like the {table.describe()}, not a {contract.folder} extract "
+        "of the landing contract",
+        table.fix(),
+    )
+
+
 def _missing_column_problems(
     relative: str, contract: EntityContract, present: list[str]
 ) -> list[LandingProblem]:
@@ -398,6 +419,8 @@ def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[Land
     header_line = lines[0].lstrip("\ufeff")
     header = next(csv.reader([header_line]))
     header = [name.strip() for name in header]
+    if problem := _connector_problem(relative, contract, header):
+        return [problem]
     required = {name.casefold() for name in contract.required}
     if len(header) == 1 and len(contract.required) > 1:
         delimiter = next((d for d in (";", "\t", "|") if d in header_line), None)
@@ -496,6 +519,8 @@ def _check_jsonl(path: Path, relative: str, contract: EntityContract) -> list[La
             )
         )
     keys = sorted({key for document in objects for key in document})
+    if problem := _connector_problem(relative, contract, keys, objects[0].get("stream")):
+        return [problem]
     # A key counts as present when any sampled line has it (optional keys may be absent).
     problems.extend(_missing_column_problems(relative, contract, keys))
     for nesting in contract.nesting:
@@ -563,6 +588,8 @@ def _check_parquet(path: Path, relative: str, contract: EntityContract) -> list[
                 "re-export the file (an interrupted download leaves a partial file)",
             )
         ]
+    if problem := _connector_problem(relative, contract, list(schema.names)):
+        return [problem]
     problems = _missing_column_problems(relative, contract, list(schema.names))
     if "event_params" in schema.names:
         params = schema.field("event_params").type
@@ -643,6 +670,20 @@ def _inventory_entry(
             relative, None, None, REFUSED, "not a source (test ground truth)", "none"
         )
     hidden = next((part for part in parts if part.startswith(".")), None)
+    folder = entity.folder if entity else ""
+    if (
+        hidden is None
+        and (table := _recognised_table(path, folder))
+        and (entity is None or not loaded_by_glob(entity, path.name))
+    ):
+        return LandingFile(
+            relative,
+            *source_entity,
+            REFUSED,
+            f"this looks like the {table.describe()}, not a landing-contract extract",
+            table.fix(),
+            ERROR,
+        )
     if entity is None:
         return LandingFile(
             relative,
@@ -732,6 +773,29 @@ def _encoding_problem(path: Path, relative: str) -> LandingProblem | None:
             "to convert this file: iconv -f utf-16 -t utf-8, then replace the tabs by commas",
         )
     return _utf8_problem(path, relative)
+
+
+def _recognised_table(path: Path, folder: str) -> ConnectorTable | None:
+    """The connector table a file is, judged from its header, first object or schema."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            with path.open(encoding="utf-8-sig", errors="replace") as handle:
+                header = next(csv.reader([handle.readline()]), [])
+            return recognise([name.strip() for name in header], folder)
+        if suffix in (".jsonl", ".json", ".ndjson"):
+            with path.open(encoding="utf-8-sig", errors="replace") as handle:
+                first = json.loads(handle.readline())
+            if isinstance(first, dict):
+                stream = first.get("stream")
+                return recognise(list(first), folder, stream if isinstance(stream, str) else None)
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return recognise(list(pq.read_schema(path).names), folder)
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def _looks_like_data(path: Path) -> bool:

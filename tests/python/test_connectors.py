@@ -21,6 +21,8 @@ import pytest
 from growth_ledger import contract
 from growth_ledger.build import build
 from growth_ledger.connectors import ConnectorError, import_connector
+from growth_ledger.connectors.shapes import AIRBYTE_STREAMS, KNOWN_TABLES
+from growth_ledger.landing import check_landing
 from growth_ledger.paths import PROJECT_DIR
 
 OWN = PROJECT_DIR / "tests" / "fixtures" / "connectors"
@@ -755,3 +757,52 @@ def test_imported_ga4_events_are_staged_or_replaced_by_the_daily_table(
     ).fetchone()[0]
     expected = kept[kept["user_pseudo_id"] != ""][["user_pseudo_id", "param_ga_session_id"]]
     assert sessions == len(expected.drop_duplicates())
+
+
+CONTRACT_ENTITY = {  # where a user would drop the connector's table by mistake
+    "google_ads": "google_ads/ad_stats",
+    "facebook_ads": "meta_ads/ads_insights",
+    "facebook_marketing": "meta_ads/ads_insights",
+    "tiktok_ads": "tiktok_ads/ad_report",
+    "linkedin_ads": "linkedin_ads/ad_analytics",
+    "shopify": "shop/orders",
+    "ga4_export": "ga4/events",
+    "google_search_console": "search_console/search_analytics",
+}
+RECOGNISED = [
+    *[(t.connector, t.source, t.table) for t in KNOWN_TABLES],
+    *[("airbyte", source, stream) for stream, (source, _folder) in AIRBYTE_STREAMS.items()],
+]
+
+
+def _connector_table_file(root: Path, connector: str, table: str) -> Path | None:
+    """The fixture file of a connector table: `[<prefix>_]<table>_data`, Airbyte's
+    `expected_records_<stream>` or dlt's `<table>`; the shortest name (order, not gql_order)."""
+    names = {f"{table}_data", f"expected_records_{table}", table}
+    matches = [
+        path
+        for path in root.glob(f"{connector}_*/*")
+        if path.stem in names or path.stem.endswith(f"_{table}_data")
+    ]
+    return min(matches, key=lambda path: (len(path.stem), str(path)), default=None)
+
+
+@pytest.mark.parametrize(("connector", "source", "table"), RECOGNISED)
+def test_preflight_names_a_connector_table_copied_into_the_landing(
+    connector: str, source: str, table: str, tmp_path: Path
+) -> None:
+    """A connector's own table put where a contract extract belongs: the pre-flight says
+    which table it is and the import command, in one error, for our fixture and the real one."""
+    files = [f for root in ROOTS if (f := _connector_table_file(root, connector, table))]
+    assert files and files[0].is_relative_to(OWN), f"no own fixture of {connector} {table}"
+    for index, original in enumerate(files):
+        landing = tmp_path / str(index)
+        folder = landing / CONTRACT_ENTITY[source]
+        folder.mkdir(parents=True)
+        name = f"{folder.name}_20260301T060000Z{original.suffix}"
+        shutil.copyfile(original, folder / name)
+        relative = f"{CONTRACT_ENTITY[source]}/{name}"
+        problems = [p for p in check_landing(landing) if p.path == relative]
+        assert [p.severity for p in problems] == ["error"], (original, problems)
+        assert f"{connector.capitalize()} {source} `{table}`" in problems[0].problem, original
+        assert f"growth-ledger import {connector} {source} " in problems[0].fix
