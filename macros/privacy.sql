@@ -44,3 +44,18 @@
 {% macro duckdb__hash_pii(expression) -%}
     sha256({{ dbt.string_literal(pii_salt()) }} || nullif(lower(trim({{ expression }})), ''))
 {%- endmacro %}
+
+{#- Unsalted SHA-256 (hex) of a trimmed, lower-cased e-mail: the key Google
+    Customer Match and Meta custom audiences match on. Only for the audiences
+    people consented to (stg_email__ad_match_keys). -#}
+{% macro ad_match_key(expression) -%}
+    {{ return(adapter.dispatch('ad_match_key', 'growth_ledger')(expression)) }}
+{%- endmacro %}
+
+{% macro default__ad_match_key(expression) -%}
+    lower(sha2(lower(trim({{ expression }})), 256))
+{%- endmacro %}
+
+{% macro duckdb__ad_match_key(expression) -%}
+    lower(sha256(lower(trim({{ expression }}))))
+{%- endmacro %}

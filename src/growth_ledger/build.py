@@ -64,7 +64,8 @@ def run_dbt(args: Sequence[str], landing: Path, db_path: Path) -> BuildResult:
             _release_duckdb()
     failures = [
         f"{node.node.name}: {node.message}"
-        for node in (result.result or [])
+        # `dbt parse` returns a manifest, not node results.
+        for node in getattr(result.result, "results", None) or []
         if getattr(node, "status", None) in {"error", "fail", "runtime error"}
     ]
     if not result.success:

@@ -1,20 +1,18 @@
 {#- One row per e-mail profile in the reactivation audience: lapsed buyers
     (last order 90 to 365 days before the latest order day) and subscribers
-    cancelled in the last 180 days, who gave ads consent. The e-mail is
-    trimmed, lower-cased and SHA-256 hashed WITHOUT salt, the form Google
-    Customer Match and Meta custom audiences require. It reads the base table
-    (raw e-mails never leave staging), stays in the intermediate schema, and
-    only `growth_ledger.intelligence.audience.export_audiences` reads it. -#}
+    cancelled in the last 180 days, who gave ads consent, with the unsalted
+    SHA-256 of the e-mail that ad platforms match on (hashed in staging,
+    stg_email__ad_match_keys). It stays in the intermediate schema, and only
+    `growth_ledger.intelligence.audience.export_audiences` reads it. -#}
 with
 
 profiles as (
     select
         email_hash,
-        email,
-        email_consent_status = 'subscribed' as has_email_consent,
+        email_sha256,
+        has_email_consent,
         has_ads_consent
-    from {{ ref('base_email__profiles') }}
-    where quarantine_reason is null
+    from {{ ref('stg_email__ad_match_keys') }}
 ),
 
 customer_emails as (
@@ -69,7 +67,7 @@ cancelled_subscribers as (
 candidates as (
     select
         profiles.email_hash,
-        profiles.email,
+        profiles.email_sha256,
         profiles.has_email_consent,
         profiles.has_ads_consent,
         customer_emails.customer_id,
@@ -90,7 +88,7 @@ candidates as (
 final as (
     select
         customer_id,
-        lower(sha256(lower(trim(email)))) as email_sha256,
+        email_sha256,
         has_email_consent,
         has_ads_consent,
         case
@@ -103,7 +101,6 @@ final as (
     from candidates
     where
         has_ads_consent
-        and email is not null
         and (
             cancelled_month_end_date is not null
             or (

@@ -21,12 +21,14 @@ billing_events as (
     from {{ ref('stg_subscriptions__billing_events') }}
 ),
 
-calendar as (
-    select
-        date_day,
-        month_start_date,
-        month_end_date
-    from {{ ref('dim_date') }}
+-- The calendar's months (the vars dim_date is built from too): intermediate
+-- models do not read marts.
+month_spine as (
+    {{ dbt.date_spine(
+        'month',
+        "cast('" ~ var('calendar_start_date') ~ "' as date)",
+        "cast('" ~ var('calendar_end_date') ~ "' as date)"
+    ) }}
 ),
 
 fx_rates as (
@@ -59,10 +61,10 @@ event_states as (
 ),
 
 months as (
-    select distinct
-        month_start_date,
-        month_end_date
-    from calendar
+    select
+        cast(date_month as date) as month_start_date,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'date_month')) }} as date) as month_end_date
+    from month_spine
 ),
 
 data_bounds as (
