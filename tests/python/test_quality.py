@@ -160,6 +160,7 @@ ENGINE_SPECIFIC_SYNTAX = {
     r"\bstrptime\s*\(": "parse_date / parse_compact_date",
     r"\bmake_timestamp\s*\(": "timestamp_from_micros",
     r"\bstring_agg\s*\(": "dbt.listagg / windowed_string_agg",
+    r"\w\.\"[^\"]+\"": "adapter.quote (Spark quotes identifiers with backticks)",
 }
 
 
