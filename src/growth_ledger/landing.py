@@ -670,11 +670,11 @@ def _inventory_entry(
             relative, None, None, REFUSED, "not a source (test ground truth)", "none"
         )
     hidden = next((part for part in parts if part.startswith(".")), None)
-    folder = entity.folder if entity else ""
+    # Only files no source reads: a contract file's header is checked by the pre-flight.
     if (
         hidden is None
-        and (table := _recognised_table(path, folder))
         and (entity is None or not loaded_by_glob(entity, path.name))
+        and (table := _recognised_table(path, entity.folder if entity else ""))
     ):
         return LandingFile(
             relative,
