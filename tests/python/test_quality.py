@@ -161,6 +161,7 @@ ENGINE_SPECIFIC_SYNTAX = {
     r"\bmake_timestamp\s*\(": "timestamp_from_micros",
     r"\bstring_agg\s*\(": "dbt.listagg / windowed_string_agg",
     r"\w\.\"[^\"]+\"": "adapter.quote (Spark quotes identifiers with backticks)",
+    r"\bas\s+varchar\b": "dbt.type_string() (Spark's varchar needs a length)",
 }
 
 

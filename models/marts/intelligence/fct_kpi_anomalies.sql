@@ -14,7 +14,7 @@ campaigns as (
 final as (
     select
         cast(
-            {{ dbt.hash("cast(anomalies.anomaly_date as " ~ api.Column.translate_type('string') ~ ") || '|' || anomalies.anomaly_type || '|' || anomalies.scope_type || '|' || anomalies.scope_id || '|' || anomalies.kpi") }} as varchar
+            {{ dbt.hash("cast(anomalies.anomaly_date as " ~ api.Column.translate_type('string') ~ ") || '|' || anomalies.anomaly_type || '|' || anomalies.scope_type || '|' || anomalies.scope_id || '|' || anomalies.kpi") }} as {{ dbt.type_string() }}
         )
             as anomaly_id,
         cast(anomalies.anomaly_date as date) as anomaly_date,

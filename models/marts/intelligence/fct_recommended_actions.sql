@@ -356,7 +356,7 @@ unioned as (
 final as (
     select
         cast(
-            {{ dbt.hash("action_category || '|' || subject_id || '|' || cast(evidence_date as " ~ api.Column.translate_type('string') ~ ")") }} as varchar
+            {{ dbt.hash("action_category || '|' || subject_id || '|' || cast(evidence_date as " ~ api.Column.translate_type('string') ~ ")") }} as {{ dbt.type_string() }}
         )
             as action_id,
         cast(row_number() over (order by priority_score desc, action_category asc, subject_id asc) as integer) as priority,
