@@ -199,3 +199,19 @@ def test_noisy_averaged_unit_costs_are_silent():
         rng = np.random.default_rng(1_000 + seed)
         sales = sales.assign(cogs_eur=sales["cogs_eur"] * rng.lognormal(0, 0.03, len(sales)))
         assert detect_cost_rises(sales).empty, seed
+
+
+def test_a_step_on_slow_sellers_is_one_episode():
+    """Products that sell every few days absorb the step in their baseline as fast as daily
+    sellers (a calendar window), so one supplier change does not alarm twice."""
+    catalog = {
+        **CATALOG,
+        "FRAGRANCE": [(f"FR-{i}", 0.4, 25.0, 80.0) for i in range(8)],
+    }
+    steps = {f"FR-{i}": 1.15 for i in range(8)}
+    found = detect_cost_rises(_sales(cost_step=steps, catalog=catalog))
+    assert set(found["scope_id"]) == {"FRAGRANCE"}
+    days = pd.to_datetime(found["anomaly_date"]).sort_values()
+    assert days.diff().dropna().eq(pd.Timedelta(days=1)).all()
+    assert (days.min().date() - _step_date()).days <= 7
+    assert (days.max().date() - _step_date()).days < 28

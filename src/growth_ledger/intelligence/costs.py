@@ -15,13 +15,15 @@ import pandas as pd
 
 from .anomalies import COLUMNS
 
-# A product's baseline unit cost: the median over its last 28 days with sales (about a
-# month for a product that sells daily), from 5 such days on. Unit costs in a shop's
-# catalog are step functions (a new cost from a date), so the median is the cost most
-# recent sales carried, and a single mis-keyed day cannot move it. A product with fewer
-# days of history (a launch) has no baseline and stays out of its line's index.
-BASELINE_SALES_DAYS = 28
-MIN_BASELINE_SALES_DAYS = 5
+# A product's baseline unit cost: the median of its unit costs on its days with sales in
+# the 28 calendar days before the day (never the day itself or later), from 3 such days
+# on. Unit costs in a shop's catalog are step functions (a new cost from a date), so the
+# median is the cost most recent sales carried, a single mis-keyed day cannot move it,
+# and a step is absorbed about two weeks after it whatever the product's speed: one
+# supplier change is one episode. A product with fewer days with sales in the window (a
+# launch, a slow seller) has no baseline and stays out of its line's index.
+BASELINE_DAYS = 28
+MIN_BASELINE_SALES_DAYS = 3
 # Smallest rise of the line's same-mix unit cost flagged: 5%. Supplier indexation and
 # the FX of imported goods move costs by a few percent a year, which the monthly margin
 # review covers; a step of 5% or more on a whole line is a decision (reprice, renegotiate).
@@ -48,7 +50,7 @@ KPI = "unit_cost_index"
 
 def unit_cost_index(
     costs: pd.DataFrame,
-    baseline_sales_days: int = BASELINE_SALES_DAYS,
+    baseline_days: int = BASELINE_DAYS,
     min_baseline_sales_days: int = MIN_BASELINE_SALES_DAYS,
 ) -> pd.DataFrame:
     """One row per product line and day with sales: the same-mix unit-cost index.
@@ -62,13 +64,15 @@ def unit_cost_index(
     frame["order_date"] = pd.to_datetime(frame["order_date"])
     frame = frame.sort_values(["sku", "order_date"], kind="stable")
     frame["unit_cost"] = frame["cogs_eur"] / frame["units"]
-    # Past only: the SKU's earlier days with sales (shift 1 on its own rows).
-    frame["baseline_unit_cost"] = frame.groupby("sku")["unit_cost"].transform(
-        lambda unit_cost: (
-            unit_cost.shift(1)
-            .rolling(baseline_sales_days, min_periods=min_baseline_sales_days)
-            .median()
-        )
+    # Past only: the SKU's days with sales in the window before the day (closed left).
+    baseline = (
+        frame.set_index("order_date")
+        .groupby("sku", sort=False)["unit_cost"]
+        .rolling(f"{baseline_days}D", closed="left", min_periods=min_baseline_sales_days)
+        .median()
+    )
+    frame = frame.merge(
+        baseline.rename("baseline_unit_cost").reset_index(), on=["sku", "order_date"]
     )
     frame = frame[frame["baseline_unit_cost"] > 0]
     frame = frame.assign(baseline_cost_eur=frame["units"] * frame["baseline_unit_cost"])
@@ -185,7 +189,7 @@ def detect_cost_rises(
                 "severity": "high" if rise >= 2 * min_rise else "medium",
                 "detection_rule": (
                     f"{day.product_line} products cost {rise:.1%} more per unit than in their "
-                    f"previous {BASELINE_SALES_DAYS} days with sales, on the same "
+                    f"previous {BASELINE_DAYS} days, on the same "
                     f"{int(day.units)} units of the last {window_days} days (product mix "
                     f"held, prices and discounts left out). At the line's volume of the last "
                     f"{volume_days} days that is {_eur(day.extra_per_week_eur)} of extra product "
