@@ -4,8 +4,9 @@ A supplier raising the unit cost of a product line shows in COGS, but so do a sh
 the line's sales towards dearer products and a busy week; a promotion lowers the margin
 rate through the price, not the cost. The index keeps only the cost: for the day's units
 of a line, the cost at today's unit costs over the cost of the same units at each
-product's own past unit cost (the median over its previous days with sales, never the
-day itself or later). A mix shift changes both sides alike (index 1), a discount neither.
+product's own past unit cost (the median on its days with sales in the 28 days before,
+never the day itself or later). A mix shift changes both sides alike (index 1), a
+discount neither.
 """
 
 from __future__ import annotations
@@ -194,10 +195,10 @@ def detect_cost_rises(
                     f"held, prices and discounts left out). At the line's volume of the last "
                     f"{volume_days} days that is {_eur(day.extra_per_week_eur)} of extra product "
                     f"cost a week ({day.extra_per_week_eur / day.shop_weekly_net_sales_eur:.2%} "
-                    f"of the shop's net sales); the line's margin after product cost is "
-                    f"{margin_now} instead of {margin_before}. Rule: a rise of {min_rise:.0%} or "
-                    f"more for {min_run_days}+ days in a row, costing at least "
-                    f"{min_margin_points:.1%} of the shop's weekly net sales"
+                    f"of the shop's net sales); the line's margin after product cost over those "
+                    f"{window_days} days is {margin_now} instead of {margin_before}. Rule: a "
+                    f"rise of {min_rise:.0%} or more for {min_run_days}+ days in a row, costing "
+                    f"at least {min_margin_points:.1%} of the shop's weekly net sales"
                 ),
             }
         )
