@@ -446,11 +446,16 @@ def test_churn_driver_rate_ratio_and_skill_gate(warehouse):
 
 def test_anomalies_do_not_depend_on_row_order_or_float_noise(warehouse):
     """An incremental run adds the same doubles in another order: same anomalies."""
-    inputs = [
-        warehouse.execute(f"select * from intermediate.{name}").df()
-        for name in ("int_kpi_daily_inputs", "int_tracking_checks_daily", "int_source_arrivals")
-    ]
-    expected = detect_all(*inputs)
+    names = (
+        "int_kpi_daily_inputs",
+        "int_tracking_checks_daily",
+        "int_source_arrivals",
+        "int_product_costs_aggregated",
+    )
+    inputs = [warehouse.execute(f"select * from intermediate.{name}").df() for name in names]
+    kpi_inputs, checks, arrivals, product_costs = inputs
+    expected = detect_all(kpi_inputs, checks, arrivals, product_costs=product_costs)
+    assert "product_cost_rise" in set(expected["anomaly_type"])
     noisy = []
     for seed, frame in enumerate(inputs):
         shuffled = frame.sample(frac=1, random_state=seed).reset_index(drop=True)
@@ -458,4 +463,7 @@ def test_anomalies_do_not_depend_on_row_order_or_float_noise(warehouse):
         # Within what test_incremental tolerates between an incremental run and a full refresh.
         noisy.append(shuffled.assign(**{c: shuffled[c] * (1 + 1e-10) for c in floats}))
     assert len(expected) > 0
-    pd.testing.assert_frame_equal(detect_all(*noisy), expected)
+    kpi_inputs, checks, arrivals, product_costs = noisy
+    pd.testing.assert_frame_equal(
+        detect_all(kpi_inputs, checks, arrivals, product_costs=product_costs), expected
+    )

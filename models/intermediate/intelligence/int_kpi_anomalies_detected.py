@@ -9,4 +9,5 @@ def model(dbt, session):
     checks = dbt.ref("int_tracking_checks_daily").df()
     arrivals = dbt.ref("int_source_arrivals").df()
     calendar = dbt.ref("promo_calendar").df()
-    return detect_all(kpi_inputs, checks, arrivals, calendar)
+    product_costs = dbt.ref("int_product_costs_aggregated").df()
+    return detect_all(kpi_inputs, checks, arrivals, calendar, product_costs)

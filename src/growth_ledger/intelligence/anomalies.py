@@ -407,19 +407,30 @@ def detect_all(
     checks: pd.DataFrame,
     arrivals: pd.DataFrame,
     calendar: pd.DataFrame | None = None,
+    product_costs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every detector, one frame, one row per anomaly day and scope."""
+    """Every detector, one frame, one row per anomaly day and scope.
+
+    product_costs (int_product_costs_aggregated: day x SKU units and cost) feeds the
+    product cost rise detector (growth_ledger.intelligence.costs); without it that
+    detector does not run.
+    """
+    from .costs import detect_cost_rises  # costs reuses this module's COLUMNS
+
     # Sums of doubles differ in their last bits with the order DuckDB adds rows in,
     # and a z right at a threshold would flip between runs: score rounded inputs,
     # in one order, so an incremental run and a full refresh flag the same days.
     kpi_inputs = _stable(kpi_inputs, ["scope_type", "scope_id", "kpi_date"])
     checks = _stable(checks, ["check_name", "scope_id", "check_date"])
     arrivals = _stable(arrivals, ["source_name", "data_date"])
+    if product_costs is not None:
+        product_costs = _stable(product_costs, ["product_line", "sku", "order_date"])
     frames = [
         score_kpi_deviations(kpi_inputs, calendar),
         detect_conversion_breaks(checks),
         detect_revenue_drift(checks),
         detect_source_delays(arrivals),
+        detect_cost_rises(product_costs) if product_costs is not None else pd.DataFrame(),
     ]
     result = pd.concat([frame for frame in frames if not frame.empty], ignore_index=True)
     result["anomaly_date"] = pd.to_datetime(result["anomaly_date"]).dt.date
