@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from growth_ledger.build import run_dbt
-from growth_ledger.paths import DEMO_LANDING
+from growth_ledger.build import TESTS_EXTRACTED_SINCE, daily_tests_since, run_dbt
+from growth_ledger.environment import temporary_environment
+from growth_ledger.paths import DEMO_LANDING, PROJECT_DIR
 
 # Extracts pulled from this time on arrive in the second step: the last three
 # daily pulls of GA4, the ad platforms, Search Console and the shop, plus
@@ -250,3 +251,25 @@ def test_incremental_equals_full_refresh(warehouses: tuple[Path, Path]) -> None:
         assert differences == {}, f"rows differing from the full refresh: {differences}"
     finally:
         connection.close()
+
+
+def test_daily_run_tests_the_rows_of_the_extracts_it_loaded(warehouses: tuple[Path, Path]) -> None:
+    """growth-ledger build scopes the GA4 event tests of an incremental run to the extracts
+    from the newest loaded one minus the lookback on; without the variable, every row."""
+    incremental_db, _ = warehouses
+    since = daily_tests_since(incremental_db)
+    assert since == "2026-10-29 12:00:00"  # the restated day's file, 20261101T120000Z, - 3 days
+    for value, expected in ((since, f"extracted_at >= cast('{since}' as timestamp)"), ("", None)):
+        with temporary_environment({TESTS_EXTRACTED_SINCE: value}):
+            result = run_dbt(
+                ["test", "-s", "stg_ga4__events,test_type:data"],
+                incremental_db.parent / "landing",
+                incremental_db,
+            )
+        assert result.failures == []
+        compiled = PROJECT_DIR / "target" / "compiled"
+        sql = next(compiled.rglob("unique_stg_ga4__events_event_id.sql")).read_text()
+        if expected:
+            assert expected in sql
+        else:
+            assert "extracted_at >=" not in sql
