@@ -129,8 +129,8 @@ def build(
         bool,
         typer.Option(
             "--all-tests",
-            help="Run every data test on every row (an incremental run tests the big "
-            "incremental tables on the rows of the extracts it loaded).",
+            help="Run every data test on every row (an incremental run tests the GA4 "
+            "events on the rows of the extracts it can have loaded).",
         ),
     ] = False,
 ) -> None:
