@@ -169,7 +169,9 @@
 
 {#- The shop orders an incremental model of orders or order lines (this:
     order_id, extracted_at, units_per_eur) must decide again, as a select of
-    order_id from `orders` (stg_shop__orders): the orders it does not hold
+    order_id from `orders` (stg_shop__orders, or the model's import CTE of
+    it with order_id, extracted_at and units_per_eur, so the view is read
+    once): the orders it does not hold
     yet (new, or quarantined until their FX rate landed), the orders whose
     winning extract changed since it loaded them (restated orders, and old
     orders exported again with a new refund: refunds travel in the order's

@@ -36,6 +36,7 @@ orders as (
         country_code,
         taxes_included,
         is_cancelled,
+        units_per_eur,
         extracted_at
     from {{ ref('stg_shop__orders') }}
 ),
@@ -78,7 +79,7 @@ countries as (
     ),
 
     changed_orders as (
-        {{ changed_shop_orders(ref('stg_shop__orders')) }}
+        {{ changed_shop_orders('orders') }}
     ),
 
     -- The cost valid on a loaded line's order date is no longer the one it got.

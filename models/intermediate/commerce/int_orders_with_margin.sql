@@ -140,7 +140,7 @@ fx_rates as (
     ),
 
     changed_orders as (
-        {{ changed_shop_orders(ref('stg_shop__orders')) }}
+        {{ changed_shop_orders('shop_orders') }}
     ),
 
     fx_restated_days as (
