@@ -112,11 +112,28 @@
     cast('{{ value }}' as date)
 {%- endmacro %}
 
-{#- The first session date an incremental int_sessions_from_events run
-    rebuilds: the day before the first
-    restated event day, or the first session whose purchase revenue in EUR
-    no longer matches its purchase events (FX rates of a month land after
-    the month), whichever is earlier. -#}
+{#- The session of a GA4 event: GA4's own session_key, or for events sent
+    without analytics consent (no session_key) the day's consent-gap
+    pseudo-session of its property, 'consent_gap.<YYYY-MM-DD>'. -#}
+{% macro ga4_session_key(session_key='session_key', ga4_property='ga4_property', event_date='event_date') -%}
+    coalesce(
+        {{ session_key }},
+        {{ dbt.concat([
+            "coalesce(" ~ ga4_property ~ " || '/', '')", "'consent_gap.'", dbt.cast(event_date, dbt.type_string())
+        ]) }}
+    )
+{%- endmacro %}
+
+{#- The first session date an incremental run of a sessions model (this:
+    int_sessions_from_events, or fct_sessions built on it) rebuilds: the day
+    before the first restated event day, or the first session whose purchase
+    revenue in EUR no longer matches its purchase events (FX rates of a month
+    land after the month), whichever is earlier. `this` needs session_key,
+    session_date, has_purchase and purchase_revenue_eur. Every sessions
+    model calls it in the same run, before or after int_sessions_from_events
+    has been rebuilt: the restated days come from the events' extract times,
+    and a model not rebuilt yet still holds the old revenue, so each finds
+    the same first date. -#}
 {% macro first_rebuilt_session_date(events) -%}
     {%- set first_restated = first_restated_date(events, 'event_date') -%}
     {%- if first_restated is none -%}
@@ -127,7 +144,7 @@
 
         purchases as (
             select
-                coalesce(session_key, {{ dbt.concat(["'consent_gap.'", dbt.cast('event_date', dbt.type_string())]) }}) as session_key,
+                {{ ga4_session_key() }} as session_key,
                 coalesce(sum(purchase_revenue_eur), 0) as purchase_revenue_eur
             from {{ events }}
             where event_name = 'purchase'
@@ -148,4 +165,26 @@
         {{ return(first_changed) }}
     {%- endif -%}
     {{ return(day_before) }}
+{%- endmacro %}
+
+{#- The shop orders an incremental model of orders or order lines (this:
+    order_id, extracted_at, units_per_eur) must decide again, as a select of
+    order_id from `orders` (stg_shop__orders, or the model's import CTE of
+    it with order_id, extracted_at and units_per_eur, so the view is read
+    once): the orders it does not hold
+    yet (new, or quarantined until their FX rate landed), the orders whose
+    winning extract changed since it loaded them (restated orders, and old
+    orders exported again with a new refund: refunds travel in the order's
+    document) and the orders whose FX rate base_shop__orders converted again
+    (a month's rates land after the month). Exact whatever the lookback: it
+    compares extract times, not a window of them. -#}
+{% macro changed_shop_orders(orders) -%}
+    select distinct current_orders.order_id
+    from {{ orders }} as current_orders
+    left join {{ this }} as loaded
+        on current_orders.order_id = loaded.order_id
+    where
+        loaded.order_id is null
+        or loaded.extracted_at is distinct from current_orders.extracted_at
+        or loaded.units_per_eur is distinct from current_orders.units_per_eur
 {%- endmacro %}

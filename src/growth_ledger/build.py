@@ -15,8 +15,11 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+import duckdb
+import yaml
 from dbt.cli.main import dbtRunner
 
 from growth_ledger import paths
@@ -122,15 +125,28 @@ def preflight(landing: Path) -> None:
         )
 
 
-def build(landing: Path, db_path: Path, extra_args: Sequence[str] = ()) -> BuildResult:
-    """`dbt build` (seeds, models, tests) of the landing folder, published atomically to db_path."""
+# A daily run's data tests on these tables read only the rows of extracts loaded since
+# this time (a test's `where`, models/staging/ga4/_ga4__models.yml); unset: every row.
+TESTS_EXTRACTED_SINCE = "GROWTH_LEDGER_TESTS_EXTRACTED_SINCE"
+DAILY_SCOPED_TABLES = ("base_ga4__events",)
+
+
+def build(
+    landing: Path, db_path: Path, extra_args: Sequence[str] = (), *, all_tests: bool = False
+) -> BuildResult:
+    """`dbt build` (seeds, models, tests) of the landing folder, published atomically to db_path.
+
+    An incremental run scopes the big data tests of DAILY_SCOPED_TABLES to the rows of
+    the extracts it can have loaded; all_tests (or a full refresh, or a first build) runs
+    every test on every row.
+    """
     if not landing.is_dir():
         raise BuildError(f"landing folder {landing} does not exist")
     preflight(landing)
     target = db_path.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(target):
-        return _build_and_publish(landing, target, extra_args, db_path)
+        return _build_and_publish(landing, target, extra_args, db_path, all_tests=all_tests)
 
 
 @contextmanager
@@ -151,7 +167,7 @@ def _exclusive(target: Path) -> Iterator[None]:
 
 
 def _build_and_publish(
-    landing: Path, target: Path, extra_args: Sequence[str], db_path: Path
+    landing: Path, target: Path, extra_args: Sequence[str], db_path: Path, *, all_tests: bool
 ) -> BuildResult:
     # The same path as plain `dbt build`: the profile's build file and publish hook.
     args = ["build", *extra_args]
@@ -166,7 +182,9 @@ def _build_and_publish(
         # new code reads: rebuild them whole rather than fail half-way.
         print(f"models changed since the last build of {db_path}: full refresh", flush=True)
         args.append("--full-refresh")
-    result = run_dbt(args, landing, target)
+    since = None if all_tests or "--full-refresh" in args else daily_tests_since(target)
+    with temporary_environment({TESTS_EXTRACTED_SINCE: since or ""}):
+        result = run_dbt(args, landing, target)
     stamp.write_text(fingerprint)
     return BuildResult(db_path=db_path, failures=result.failures)
 
@@ -186,3 +204,32 @@ def models_fingerprint() -> str:
                 digest.update(str(path.relative_to(project)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def daily_tests_since(published: Path) -> str | None:
+    """The earliest extract time an incremental run of this warehouse can load: the
+    latest extract already loaded into each of DAILY_SCOPED_TABLES, the earliest of
+    them, minus restatement_lookback_days (the file filter of macros/incremental.sql).
+    None when there is no warehouse yet or a table is missing or empty (a first build
+    tests every row)."""
+    database = build_path(published) if build_path(published).exists() else published
+    if not database.exists():
+        return None
+    try:
+        connection = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        latest = [
+            connection.execute(f"select max(extracted_at) from staging.{table}").fetchone()[0]
+            for table in DAILY_SCOPED_TABLES
+        ]
+    except duckdb.Error:
+        return None
+    finally:
+        connection.close()
+    if any(value is None for value in latest):
+        return None
+    project = yaml.safe_load((paths.project_dir() / "dbt_project.yml").read_text())
+    lookback = int(project["vars"]["restatement_lookback_days"])
+    return (min(latest) - timedelta(days=lookback)).isoformat(sep=" ")

@@ -125,6 +125,14 @@ def build(
     full_refresh: Annotated[
         bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch.")
     ] = False,
+    all_tests: Annotated[
+        bool,
+        typer.Option(
+            "--all-tests",
+            help="Run every data test on every row (an incremental run tests the GA4 "
+            "events on the rows of the extracts it can have loaded).",
+        ),
+    ] = False,
 ) -> None:
     """Run `dbt build` (seeds, models, tests) on the landing folder."""
     with user_errors():
@@ -135,7 +143,7 @@ def build(
         from growth_ledger.build import build as run_build
 
         started = time.perf_counter()
-        run_build(landing, db, ["--full-refresh"] if full_refresh else [])
+        run_build(landing, db, ["--full-refresh"] if full_refresh else [], all_tests=all_tests)
         console.print(f"[green]built[/] {db} in {time.perf_counter() - started:.1f}s")
 
 
@@ -422,7 +430,7 @@ def demo(db: BuildDbOption = None) -> None:
     with user_errors():
         landing = paths.demo_landing()
         db = _database(db, must_exist=False)
-    build(landing=landing, db=db, full_refresh=False)
+    build(landing=landing, db=db, full_refresh=False, all_tests=True)
     from growth_ledger.check import run_checks
 
     # The board pack links the Data Docs and shows the result; a failed suite is

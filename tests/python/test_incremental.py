@@ -2,6 +2,7 @@
 (every extract but the last days', then the rest) gives, row for row, the
 same public marts and incremental facts as one full build."""
 
+import json
 import math
 import shutil
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from growth_ledger.build import run_dbt
-from growth_ledger.paths import DEMO_LANDING
+from growth_ledger.build import TESTS_EXTRACTED_SINCE, daily_tests_since, run_dbt
+from growth_ledger.environment import temporary_environment
+from growth_ledger.paths import DEMO_LANDING, PROJECT_DIR
 
 # Extracts pulled from this time on arrive in the second step: the last three
 # daily pulls of GA4, the ad platforms, Search Console and the shop, plus
@@ -24,7 +26,18 @@ INCREMENTAL_MODELS = [
     ("staging", "base_meta_ads__ads_insights"),
     ("staging", "base_shop__orders"),
     ("staging", "base_email__events"),
+    ("marts", "fct_sessions"),
+    ("intermediate", "int_order_lines_with_margin"),
+    ("intermediate", "int_orders_with_margin"),
 ]
+# The demo's daily GA4 files each export one new day, so the second step gets a day
+# restated on top: GA4 exports 2026-10-27 again, late, with some events gone (purchases
+# among them, so orders change channel) and others moved to another traffic source.
+RESTATED_GA4_DAY = "20261027"
+RESTATED_GA4_FILE = "events_20261101T120000Z.parquet"
+# And a refund of an old order: the shop exports a May order (GBP) again, late, with a
+# new refund of one unit; no date window of the last days holds that order.
+OLD_ORDER_REFUND_FILE = "orders_20261101T120000Z.jsonl"
 # Models, not tests: the test suite runs elsewhere; here only the data matters.
 BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
@@ -51,6 +64,89 @@ def _copy_landing(target: Path, *, first_step: bool) -> None:
         destination.parent.mkdir(parents=True, exist_ok=True)
         if not destination.exists():
             shutil.copy2(path, destination)
+
+
+def _write_restated_ga4_day(landing: Path) -> None:
+    """The day's table exported again: every 7th session's events dropped, purchases of
+    every 5th session dropped, and every 3rd remaining session re-attributed to a referral."""
+    events = landing / "ga4" / "events"
+    source = sorted(events.glob("events_*.parquet"))
+    session = (
+        "hash(coalesce(user_pseudo_id, '') || '.' || coalesce((list_filter(event_params, "
+        "lambda p: p.key = 'ga_session_id')[1]).value.int_value, 0))"
+    )
+    connection = duckdb.connect()
+    try:
+        connection.execute(
+            f"""
+            copy (
+                select * replace (
+                    case when {session} % 3 = 0
+                        then {{'manual_source': 'restated.example', 'manual_medium': 'referral',
+                              'manual_campaign_name': null, 'manual_campaign_id': null,
+                              'manual_content': null, 'gclid': null}}::
+                              struct(manual_source varchar, manual_medium varchar,
+                                     manual_campaign_name varchar, manual_campaign_id varchar,
+                                     manual_content varchar, gclid varchar)
+                        else collected_traffic_source
+                    end as collected_traffic_source
+                )
+                from read_parquet({[str(path) for path in source]!r}, union_by_name = true)
+                where
+                    event_date = '{RESTATED_GA4_DAY}'
+                    and {session} % 7 != 0
+                    and not (event_name = 'purchase' and {session} % 5 = 0)
+            ) to '{events / RESTATED_GA4_FILE}' (format parquet)
+            """
+        )
+    finally:
+        connection.close()
+
+
+def _write_refund_of_an_old_order(landing: Path) -> None:
+    """The latest export of the first May GBP order with no refund, exported again with a
+    refund of one unit of its first line (prices include tax: the unit price is charged)."""
+    orders = landing / "shop" / "orders"
+    latest: dict[int, dict] = {}
+    for path in sorted(orders.glob("orders_*.jsonl")):
+        for line in path.read_text().splitlines():
+            try:
+                order = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(order, dict) and order.get("id"):
+                latest[order["id"]] = order
+    order = min(
+        (
+            order
+            for order in latest.values()
+            if str(order.get("created_at", "")).startswith("2026-05")
+            and order.get("currency") == "GBP"
+            and order.get("taxes_included") is True
+            and order.get("cancelled_at") is None
+            and not order.get("refunds")
+            and order["line_items"][0].get("total_discount") in {"0.00", "0", 0}
+        ),
+        key=lambda order: order["created_at"],
+    )
+    line = order["line_items"][0]
+    refunded_at = "2026-11-01T09:00:00+01:00"
+    order = {
+        **order,
+        "updated_at": refunded_at,
+        "financial_status": "partially_refunded",
+        "refunds": [
+            {
+                "created_at": refunded_at,
+                "id": 889999999001,
+                "refund_line_items": [
+                    {"line_item_id": line["id"], "quantity": 1, "subtotal": line["price"]}
+                ],
+                "transactions": [{"amount": line["price"], "kind": "refund"}],
+            }
+        ],
+    }
+    (orders / OLD_ORDER_REFUND_FILE).write_text(json.dumps(order) + "\n")
 
 
 def _tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
@@ -110,6 +206,8 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> 
     _copy_landing(landing, first_step=True)
     run_dbt(BUILD, landing, incremental_db)
     _copy_landing(landing, first_step=False)
+    _write_restated_ga4_day(landing)
+    _write_refund_of_an_old_order(landing)
     run_dbt(BUILD, landing, incremental_db)
     run_dbt([*BUILD, "--full-refresh"], landing, full_db)
     return incremental_db, full_db
@@ -132,7 +230,7 @@ def test_incremental_run_loaded_every_ga4_file(warehouses: tuple[Path, Path]) ->
         ).fetchone()
     finally:
         connection.close()
-    assert files == len(list((DEMO_LANDING / "ga4" / "events").glob("*.parquet")))
+    assert files == len(list((DEMO_LANDING / "ga4" / "events").glob("*.parquet"))) + 1
 
 
 def test_incremental_equals_full_refresh(warehouses: tuple[Path, Path]) -> None:
@@ -153,3 +251,25 @@ def test_incremental_equals_full_refresh(warehouses: tuple[Path, Path]) -> None:
         assert differences == {}, f"rows differing from the full refresh: {differences}"
     finally:
         connection.close()
+
+
+def test_daily_run_tests_the_rows_of_the_extracts_it_loaded(warehouses: tuple[Path, Path]) -> None:
+    """growth-ledger build scopes the GA4 event tests of an incremental run to the extracts
+    from the newest loaded one minus the lookback on; without the variable, every row."""
+    incremental_db, _ = warehouses
+    since = daily_tests_since(incremental_db)
+    assert since == "2026-10-29 12:00:00"  # the restated day's file, 20261101T120000Z, - 3 days
+    for value, expected in ((since, f"extracted_at >= cast('{since}' as timestamp)"), ("", None)):
+        with temporary_environment({TESTS_EXTRACTED_SINCE: value}):
+            result = run_dbt(
+                ["test", "-s", "stg_ga4__events,test_type:data"],
+                incremental_db.parent / "landing",
+                incremental_db,
+            )
+        assert result.failures == []
+        compiled = PROJECT_DIR / "target" / "compiled"
+        sql = next(compiled.rglob("unique_stg_ga4__events_event_id.sql")).read_text()
+        if expected:
+            assert expected in sql
+        else:
+            assert "extracted_at >=" not in sql

@@ -1,5 +1,17 @@
 {#- Finance figures of every order line, tax-exclusive, in the order's currency
     and in EUR. The formulas are documented in _commerce__models.yml. -#}
+{#- Incremental: a run decides again, whole, the lines of the orders a new
+    extract can change (changed_shop_orders: new and restated orders, old
+    orders with a new refund, orders converted at a changed FX rate) and of
+    the orders with a line whose product cost changed (a new product cost
+    file). A change of seeds/countries.csv needs --full-refresh. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='order_id',
+    on_schema_change='fail',
+) }}
+
 with
 
 order_lines as (
@@ -23,12 +35,15 @@ orders as (
         order_id,
         country_code,
         taxes_included,
-        is_cancelled
+        is_cancelled,
+        units_per_eur,
+        extracted_at
     from {{ ref('stg_shop__orders') }}
 ),
 
 refund_lines as (
     select
+        order_id,
         order_line_id,
         refunded_at,
         quantity,
@@ -52,6 +67,48 @@ countries as (
     from {{ ref('countries') }}
 ),
 
+{% if is_incremental() %}
+    loaded_lines as (
+        select
+            order_id,
+            order_date,
+            sku,
+            unit_cost_eur,
+            has_missing_cost
+        from {{ this }}
+    ),
+
+    changed_orders as (
+        {{ changed_shop_orders('orders') }}
+    ),
+
+    -- The cost valid on a loaded line's order date is no longer the one it got.
+    cost_changed_orders as (
+        select distinct loaded_lines.order_id
+        from loaded_lines
+        left join product_costs
+            on
+                loaded_lines.sku = product_costs.sku
+                and loaded_lines.order_date >= product_costs.valid_from
+                and (product_costs.valid_to is null or loaded_lines.order_date < product_costs.valid_to)
+        where
+            loaded_lines.unit_cost_eur is distinct from cast(product_costs.unit_cost_eur as decimal(18, 4))
+            or loaded_lines.has_missing_cost != (product_costs.sku is null)
+    ),
+
+    rebuilt_orders as (
+        select order_id from changed_orders
+        union
+        select order_id from cost_changed_orders
+    ),
+
+    rebuilt_lines as (
+        select *
+        from order_lines
+        where order_id in (select rebuilt_orders.order_id from rebuilt_orders)
+    ),
+{% endif %}
+
 refunds_per_line as (
     select
         order_line_id,
@@ -59,6 +116,9 @@ refunds_per_line as (
         cast(sum(subtotal) as decimal(18, 2)) as refund_subtotal,
         max(refunded_at) as last_refunded_at
     from refund_lines
+    {% if is_incremental() %}
+        where order_id in (select rebuilt_orders.order_id from rebuilt_orders)
+    {% endif %}
     group by 1
 ),
 
@@ -68,7 +128,8 @@ order_tax_regimes as (
     select
         orders.order_id,
         orders.is_cancelled,
-        coalesce(orders.taxes_included, countries.prices_include_tax, false) as prices_include_tax
+        coalesce(orders.taxes_included, countries.prices_include_tax, false) as prices_include_tax,
+        orders.extracted_at
     from orders
     left join countries
         on orders.country_code = countries.country_code
@@ -82,6 +143,7 @@ tax_basis as (
         order_lines.*,
         order_tax_regimes.is_cancelled,
         order_tax_regimes.prices_include_tax,
+        order_tax_regimes.extracted_at,
         order_lines.line_price - order_lines.total_discount as line_after_discount,
         case
             when order_tax_regimes.prices_include_tax
@@ -93,7 +155,7 @@ tax_basis as (
                 then order_lines.line_price - order_lines.total_discount
             else order_lines.line_price - order_lines.total_discount + order_lines.tax_amount
         end as line_charged_incl_tax
-    from order_lines
+    from {{ 'rebuilt_lines' if is_incremental() else 'order_lines' }} as order_lines
     left join order_tax_regimes
         on order_lines.order_id = order_tax_regimes.order_id
 ),
@@ -200,7 +262,8 @@ final as (
         refunds_eur,
         cogs_eur,
         net_sales_eur - refunds_eur - cogs_eur as gross_margin_eur,
-        cast(unit_cost_eur as decimal(18, 4)) as unit_cost_eur
+        cast(unit_cost_eur as decimal(18, 4)) as unit_cost_eur,
+        extracted_at
     from eur_amounts
 )
 

@@ -1,6 +1,30 @@
 {#- Finance figures of every order (line sums, shipping, order-level refunds,
     fulfilment, payment fees), its last-click channel and its customer. The
     formulas are documented in _commerce__models.yml. -#}
+{#- Incremental: a run decides again, whole, the orders a new extract can
+    change, and with them every order of their customers (new vs returning
+    is decided over the customer's orders):
+    - changed_shop_orders: new and restated orders, old orders with a new
+      refund, orders converted at a changed FX rate; with the latter, every
+      order of that day (fulfilment costs are converted from their own
+      currency at the order date's rate);
+    - orders whose lines changed (int_order_lines_with_margin, e.g. a new
+      product cost);
+    - guest orders whose e-mail now maps to another account;
+    - orders whose last-click session a restated GA4 day can change: the
+      orders of the two days before the first restated event day on, and the
+      transactions of the purchase events from the day before it on (the
+      sessions int_sessions_from_events rebuilds).
+    A change of the seeds (countries, fees, fulfilment costs, channel rules)
+    needs --full-refresh. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='order_id',
+    on_schema_change='fail',
+) }}
+{%- set first_restated_event_date = first_restated_date(ref('stg_ga4__events'), 'event_date') if is_incremental() else none -%}
+
 with
 
 shop_orders as (
@@ -54,6 +78,7 @@ purchase_events as (
     select
         transaction_id,
         session_key,
+        event_date,
         event_at
     from {{ ref('stg_ga4__events') }}
     where event_name = 'purchase' and transaction_id is not null and session_key is not null
@@ -65,20 +90,6 @@ sessions as (
         channel
     from {{ ref('int_sessions_from_events') }}
     where not is_consent_gap
-),
-
--- The GA4 session that carried the purchase knows untagged traffic too
--- (organic search, referral, social), which the landing page cannot show.
-order_sessions as (
-    select
-        purchase_events.transaction_id as order_name,
-        sessions.channel,
-        row_number() over (
-            partition by purchase_events.transaction_id order by purchase_events.event_at
-        ) as purchase_rank
-    from purchase_events
-    inner join sessions
-        on purchase_events.session_key = sessions.session_key
 ),
 
 customer_emails as (
@@ -112,6 +123,134 @@ fx_rates as (
     from {{ ref('stg_fx__rates_daily') }}
 ),
 
+{% if is_incremental() %}
+    loaded_orders as (
+        select
+            order_id,
+            order_date,
+            customer_id,
+            shop_customer_id,
+            customer_email_hash,
+            units_per_eur,
+            line_count,
+            has_missing_cost,
+            cogs,
+            cogs_eur
+        from {{ this }}
+    ),
+
+    changed_orders as (
+        {{ changed_shop_orders('shop_orders') }}
+    ),
+
+    fx_restated_days as (
+        select distinct loaded_orders.order_date
+        from loaded_orders
+        inner join shop_orders
+            on loaded_orders.order_id = shop_orders.order_id
+        where loaded_orders.units_per_eur is distinct from shop_orders.units_per_eur
+    ),
+
+    loaded_line_totals as (
+        select
+            order_id,
+            cast(count(*) as integer) as line_count,
+            max(case when has_missing_cost then 1 else 0 end) = 1 as has_missing_cost,
+            cast(sum(cogs) as decimal(18, 4)) as cogs,
+            cast(sum(cogs_eur) as decimal(18, 4)) as cogs_eur
+        from order_lines
+        group by 1
+    ),
+
+    line_changed_orders as (
+        select loaded_orders.order_id
+        from loaded_orders
+        left join loaded_line_totals
+            on loaded_orders.order_id = loaded_line_totals.order_id
+        where
+            loaded_orders.line_count != coalesce(loaded_line_totals.line_count, 0)
+            or loaded_orders.has_missing_cost != coalesce(loaded_line_totals.has_missing_cost, false)
+            or loaded_orders.cogs != coalesce(loaded_line_totals.cogs, 0)
+            or loaded_orders.cogs_eur != coalesce(loaded_line_totals.cogs_eur, 0)
+    ),
+
+    remapped_orders as (
+        select loaded_orders.order_id
+        from loaded_orders
+        left join customer_emails
+            on loaded_orders.customer_email_hash = customer_emails.email_hash
+        where
+            loaded_orders.shop_customer_id is null
+            and loaded_orders.customer_id
+            is distinct from coalesce(customer_emails.customer_id, loaded_orders.customer_email_hash)
+    ),
+
+    directly_changed_orders as (
+        select order_id from changed_orders
+
+        union
+
+        select shop_orders.order_id
+        from shop_orders
+        inner join fx_restated_days
+            on shop_orders.order_date = fx_restated_days.order_date
+
+        union
+
+        select order_id from line_changed_orders
+
+        union
+
+        select order_id from remapped_orders
+        {% if first_restated_event_date is not none %}
+
+            union
+
+            select order_id
+            from shop_orders
+            where order_date >= {{ dbt.dateadd('day', -2, date_literal(first_restated_event_date)) }}
+
+            union
+
+            select shop_orders.order_id
+            from shop_orders
+            inner join purchase_events
+                on shop_orders.order_name = purchase_events.transaction_id
+            where purchase_events.event_date >= {{ dbt.dateadd('day', -1, date_literal(first_restated_event_date)) }}
+        {% endif %}
+    ),
+
+    -- The customers of those orders, as loaded and as they are now.
+    changed_customers as (
+        select loaded_orders.customer_id
+        from loaded_orders
+        inner join directly_changed_orders
+            on loaded_orders.order_id = directly_changed_orders.order_id
+
+        union
+
+        select
+            coalesce(shop_orders.customer_id, customer_emails.customer_id, shop_orders.customer_email_hash)
+                as customer_id
+        from shop_orders
+        inner join directly_changed_orders
+            on shop_orders.order_id = directly_changed_orders.order_id
+        left join customer_emails
+            on shop_orders.customer_email_hash = customer_emails.email_hash
+    ),
+
+    rebuilt_orders as (
+        select order_id from directly_changed_orders
+
+        union
+
+        select loaded_orders.order_id
+        from loaded_orders
+        inner join changed_customers
+            on loaded_orders.customer_id is not distinct from changed_customers.customer_id
+    ),
+{% endif %}
+
 -- An order without a shipping address, or to a country the seed does not list,
 -- is booked to the unknown country (a warning test lists them), not dropped.
 orders as (
@@ -140,10 +279,31 @@ orders as (
         shop_orders.total_discounts,
         shop_orders.total_tax,
         shop_orders.shipping_price,
-        shop_orders.total_price_eur
+        shop_orders.total_price_eur,
+        shop_orders.extracted_at
     from shop_orders
     left join countries
         on shop_orders.country_code = countries.country_code
+    {% if is_incremental() %}
+        where shop_orders.order_id in (select rebuilt_orders.order_id from rebuilt_orders)
+    {% endif %}
+),
+
+-- The GA4 session that carried the purchase knows untagged traffic too
+-- (organic search, referral, social), which the landing page cannot show.
+order_sessions as (
+    select
+        purchase_events.transaction_id as order_name,
+        sessions.channel,
+        row_number() over (
+            partition by purchase_events.transaction_id order by purchase_events.event_at
+        ) as purchase_rank
+    from purchase_events
+    inner join sessions
+        on purchase_events.session_key = sessions.session_key
+    {% if is_incremental() %}
+        where purchase_events.transaction_id in (select orders.order_name from orders)
+    {% endif %}
 ),
 
 line_totals as (
@@ -165,6 +325,9 @@ line_totals as (
         cast(sum(refunds_eur) as decimal(18, 4)) as refunds_eur,
         cast(sum(cogs_eur) as decimal(18, 4)) as cogs_eur
     from order_lines
+    {% if is_incremental() %}
+        where order_id in (select rebuilt_orders.order_id from rebuilt_orders)
+    {% endif %}
     group by 1
 ),
 
@@ -177,6 +340,9 @@ refund_totals as (
         cast(sum(refunded_amount) as decimal(18, 2)) as refunded_amount,
         cast(sum(order_level_refund) as decimal(18, 2)) as order_level_refund_charged
     from refunds
+    {% if is_incremental() %}
+        where order_id in (select rebuilt_orders.order_id from rebuilt_orders)
+    {% endif %}
     group by 1
 ),
 
@@ -410,7 +576,8 @@ final as (
         cast(net_revenue_eur - cogs_eur as decimal(18, 4)) as gross_margin_eur,
         fulfilment_cost_eur,
         payment_fees_eur,
-        cast(net_revenue_eur - cogs_eur - fulfilment_cost_eur - payment_fees_eur as decimal(18, 4)) as contribution_margin_eur
+        cast(net_revenue_eur - cogs_eur - fulfilment_cost_eur - payment_fees_eur as decimal(18, 4)) as contribution_margin_eur,
+        extracted_at
     from sequenced
 )
 

@@ -18,7 +18,6 @@
     unique_key='session_date',
     on_schema_change='fail',
 ) }}
-{%- set string_type = dbt.type_string() -%}
 {%- set first_rebuilt_date = first_rebuilt_session_date(ref('stg_ga4__events')) if is_incremental() else none -%}
 
 with
@@ -63,12 +62,7 @@ traffic_sources as (
 
 events_keyed as (
     select
-        coalesce(
-            session_key,
-            {{ dbt.concat([
-                "coalesce(ga4_property || '/', '')", "'consent_gap.'", dbt.cast('event_date', string_type)
-            ]) }}
-        ) as session_key,
+        {{ ga4_session_key() }} as session_key,
         session_key is null as is_consent_gap,
         ga4_property,
         event_id,

@@ -1,3 +1,18 @@
+{#- Sessions with their market. Incremental: a run replaces the session days
+    int_sessions_from_events rebuilt in the same run (from the day before the
+    first restated event day, or the first session whose EUR revenue changed),
+    found by the same macro, so a restated day or a late FX rate replaces its
+    sessions here exactly as in a full build. A change of seeds/countries.csv
+    (dim_geography) needs --full-refresh, like the channel grouping rules. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='session_date',
+    on_schema_change='fail',
+) }}
+{%- set first_rebuilt_date = first_rebuilt_session_date(ref('stg_ga4__events')) if is_incremental() else none -%}
+-- depends_on: {{ ref('stg_ga4__events') }}
+
 with
 
 sessions as (
@@ -31,6 +46,9 @@ sessions as (
         purchase_revenue_eur,
         transaction_ids
     from {{ ref('int_sessions_from_events') }}
+    {% if first_rebuilt_date is not none %}
+        where session_date >= {{ date_literal(first_rebuilt_date) }}
+    {% endif %}
 ),
 
 geography as (
