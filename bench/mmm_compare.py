@@ -166,18 +166,29 @@ def moves(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def truth_by_channel(
-    truth: WorldTruth, channels: dict[str, str], window: tuple[dt.date, dt.date], cost_rate: float
+    truth: WorldTruth,
+    channels: dict[str, str],
+    window: tuple[dt.date, dt.date],
+    cost_rate: float,
+    cut: frozenset[str] = frozenset(),
 ) -> Estimate:
     """The generator's economics (money_scoring) summed from campaigns to channels.
 
     ROAS = true incremental revenue / spend in the window; marginal ROAS of a channel
     scaled pro rata = sum(b R0) / sum(S0) over its campaigns (d/ds of R0 (s/S0)^b at S0);
-    marginal POAS with each campaign's true margin rate.
+    marginal POAS with each campaign's true margin rate. mroas_kept: the same over the
+    campaigns not flagged for a cut (what the shipped curve of the channel is fitted on).
     """
     eco = money_scoring.campaign_economics(truth.campaigns, *window, cost_rate)
     eco = eco.assign(channel=eco["campaign_key"].map(channels)).dropna(subset=["channel"])
     r0, b, m = eco["current_revenue_30d_eur"], eco["elasticity"], eco["true_margin_rate"]
-    eco = eco.assign(marginal_revenue=b * r0, marginal_margin=m * b * r0)
+    kept = ~eco["campaign_key"].isin(cut)
+    eco = eco.assign(
+        marginal_revenue=b * r0,
+        marginal_margin=m * b * r0,
+        kept_marginal_revenue=(b * r0).where(kept, 0.0),
+        kept_s0=eco["current_spend_30d_eur"].where(kept, 0.0),
+    )
     grouped = eco.groupby("channel").agg(
         spend=("window_spend_eur", "sum"),
         revenue=("window_true_revenue_eur", "sum"),
@@ -185,6 +196,8 @@ def truth_by_channel(
         marginal_revenue=("marginal_revenue", "sum"),
         marginal_margin=("marginal_margin", "sum"),
         optimal=("optimal_spend_30d_eur", "sum"),
+        kept_marginal_revenue=("kept_marginal_revenue", "sum"),
+        kept_s0=("kept_s0", "sum"),
     )
     rows = pd.DataFrame(
         {
@@ -192,6 +205,8 @@ def truth_by_channel(
             "share": grouped["revenue"] / grouped["revenue"].sum(),
             "mroas": grouped["marginal_revenue"] / grouped["s0"],
             "mpoas": grouped["marginal_margin"] / grouped["s0"],
+            "mroas_kept": grouped["kept_marginal_revenue"]
+            / grouped["kept_s0"].where(grouped["kept_s0"] > 0),
             "spend_now_week": grouped["s0"] * 7 / money_scoring.DAYS_PER_PLAN,
             "optimum_move": np.sign(grouped["optimal"] - grouped["s0"]).astype(int),
         }
@@ -386,6 +401,7 @@ def compare(estimates: dict[str, Estimate]) -> pd.DataFrame:
         for column in ("roas", "share", "mroas", "move_free", "move_equal"):
             out[f"{name}_{column}"] = rows[column]
     out["truth_optimum_move"] = truth["optimum_move"]
+    out["truth_mroas_kept"] = truth["mroas_kept"]
     if "move_shipped" in estimates["shipped"].rows:
         out["shipped_move_shipped"] = estimates["shipped"].rows["move_shipped"].reindex(out.index)
     if "mroas_low" in estimates.get("mmm", Estimate("mmm", pd.DataFrame())).rows:
@@ -411,6 +427,21 @@ def error_metrics(table: pd.DataFrame, estimator: str) -> dict[str, float]:
         )
         out[f"{column} MAPE"] = float(np.mean(np.abs(est[ok] / true[ok] - 1)))
         out[f"{column} n"] = int(ok.sum())
+    if estimator == "shipped" and "truth_mroas_kept" in table:
+        est, true = table["shipped_mroas"], table["truth_mroas_kept"]
+        ok = (est > 0) & (true > 0)
+        out["mroas vs truth of the kept campaigns, median factor off"] = float(
+            np.exp(np.median(np.abs(np.log(est[ok] / true[ok]))))
+        )
+    if f"{estimator}_roas_low" in table:
+        for column in ("roas", "mroas"):
+            true = table[f"truth_{column}"]
+            inside = (table[f"{estimator}_{column}_low"] <= true) & (
+                true <= table[f"{estimator}_{column}_high"]
+            )
+            out[f"{column}: truth inside the 90% interval"] = float(inside.mean())
+            ratio = table[f"{estimator}_{column}_high"] / table[f"{estimator}_{column}_low"]
+            out[f"{column}: 90% interval width, median factor"] = float(ratio.median())
     share = (table[f"{estimator}_share"] - table["truth_share"]).abs()
     out["share MAE (pp)"] = float(100 * share.mean())
     for column in ("move_free", "move_equal"):
@@ -552,7 +583,7 @@ def run_world(seed: int, variant: str, work: Path, args: argparse.Namespace) -> 
     campaigns, daily = read_daily(db)
     weekly = weekly_frame(daily)
     estimates = {
-        "truth": truth_by_channel(truth, channels, window, cost_rate),
+        "truth": truth_by_channel(truth, channels, window, cost_rate, frozenset(cut)),
         "shipped": shipped_by_channel(campaigns, outputs["plan"], cut, margin_rate, window),
     }
     paid = sorted(estimates["truth"].rows.index)
@@ -617,7 +648,7 @@ def write_report(results: list[WorldResult], args: argparse.Namespace, out: Path
     out.parent.mkdir(parents=True, exist_ok=True)
     conclusion = ROOT / "bench" / "mmm" / "conclusion.md"
     text = "\n".join(lines)
-    if conclusion.exists():
+    if conclusion.exists() and out.resolve() == (RESULTS / "mmm_compare.md").resolve():
         text += "\n" + conclusion.read_text(encoding="utf-8")
     out.write_text(text, encoding="utf-8")
     pooled.to_csv(out.with_suffix(".csv"), index=False)
