@@ -74,3 +74,31 @@ def test_error_metrics(mc):
     assert out["move_free agreement"] == 0.5
     assert out["move_equal agreement"] == 1.0
     assert np.isfinite(out["mroas median factor off"])
+
+
+def test_interval_coverage_and_kept_campaign_metric(mc):
+    table = pd.DataFrame(
+        {
+            "truth_roas": [2.0, 1.0],
+            "x_roas": [2.0, 1.0],
+            "x_roas_low": [1.0, 1.5],
+            "x_roas_high": [4.0, 3.0],
+            "truth_mroas": [1.0, 1.0],
+            "x_mroas": [1.0, 1.0],
+            "x_mroas_low": [0.5, 0.5],
+            "x_mroas_high": [2.0, 2.0],
+            "truth_share": [0.5, 0.5],
+            "x_share": [0.5, 0.5],
+            "truth_move_free": [1, 1],
+            "x_move_free": [1, 1],
+            "truth_move_equal": [1, -1],
+            "x_move_equal": [1, -1],
+        }
+    )
+    out = mc.error_metrics(table, "x")
+    assert out["roas: truth inside the 90% interval"] == 0.5  # 1.0 is below [1.5, 3.0]
+    assert out["mroas: 90% interval width, median factor"] == pytest.approx(4.0)
+    shipped = table.rename(columns=lambda c: c.replace("x_", "shipped_"))
+    shipped["truth_mroas_kept"] = [2.0, 0.5]
+    out = mc.error_metrics(shipped, "shipped")
+    assert out["mroas vs truth of the kept campaigns, median factor off"] == pytest.approx(2.0)
