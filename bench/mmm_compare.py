@@ -160,8 +160,8 @@ def moves(frame: pd.DataFrame) -> pd.DataFrame:
     weights = frame["spend_now_week"].where(frame["spend_now_week"] > 0, 0.0)
     mean = float((mpoas * weights).sum() / weights.sum()) if weights.sum() > 0 else np.nan
     return frame.assign(
-        move_free=np.sign(mpoas - 1.0).astype(int),
-        move_equal=np.sign(mpoas - mean).astype(int),
+        move_free=np.sign(mpoas - 1.0).astype("Int64"),
+        move_equal=np.sign(mpoas - mean).astype("Int64"),
     )
 
 
@@ -261,7 +261,9 @@ def shipped_by_channel(
                 "spend_now_week": spend_now,
             }
         )
-    frame = pd.DataFrame(rows).set_index("channel")
+    columns = ["channel", "elasticity", "clipped", "mpoas", "mroas", "spend_now_week"]
+    frame = pd.DataFrame(rows, columns=columns).set_index("channel")
+    frame = frame.reindex(frame.index.union(attributed.index))  # ROAS even without a curve
     frame["roas"] = attributed["revenue_eur"] / attributed["spend_eur"]
     frame["share"] = attributed["revenue_eur"] / attributed["revenue_eur"].sum()
     frame = moves(frame)
