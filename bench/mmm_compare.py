@@ -486,33 +486,27 @@ def markdown(frame: pd.DataFrame, moves_columns: tuple[str, ...] = ()) -> str:
     return "\n".join(lines)
 
 
+def _with_interval(table: pd.DataFrame, column: str) -> list[str] | float:
+    """`estimate [low, high]` per row, from `<column>`, `<column>_low` and `<column>_high`."""
+    if f"{column}_low" not in table:
+        return np.nan
+    bounds = zip(table[column], table[f"{column}_low"], table[f"{column}_high"], strict=True)
+    return [f"{m:.2f} [{lo:.2f}, {hi:.2f}]" for m, lo, hi in bounds]
+
+
 def world_table(table: pd.DataFrame) -> str:
     view = pd.DataFrame(
         {
             "channel": table["channel"],
             "ROAS truth": table["truth_roas"],
             "ROAS shipped": table["shipped_roas"],
-            "ROAS MMM [90%]": [
-                f"{m:.2f} [{lo:.2f}, {hi:.2f}]"
-                for m, lo, hi in zip(
-                    table["mmm_roas"], table["mmm_roas_low"], table["mmm_roas_high"], strict=True
-                )
-            ]
-            if "mmm_roas_low" in table
-            else np.nan,
+            "ROAS MMM [90%]": _with_interval(table, "mmm_roas"),
             "share truth": table["truth_share"],
             "share shipped": table["shipped_share"],
             "share MMM": table["mmm_share"],
             "mROAS truth": table["truth_mroas"],
             "mROAS shipped": table["shipped_mroas"],
-            "mROAS MMM [90%]": [
-                f"{m:.2f} [{lo:.2f}, {hi:.2f}]"
-                for m, lo, hi in zip(
-                    table["mmm_mroas"], table["mmm_mroas_low"], table["mmm_mroas_high"], strict=True
-                )
-            ]
-            if "mmm_mroas_low" in table
-            else np.nan,
+            "mROAS MMM [90%]": _with_interval(table, "mmm_mroas"),
             "move free: truth / shipped curve / MMM": [
                 " / ".join(_fmt(int(v)) if not pd.isna(v) else "-" for v in values)
                 for values in zip(
