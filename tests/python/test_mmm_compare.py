@@ -44,7 +44,7 @@ def test_weekly_frame_keeps_full_weeks_and_promo_share(mc):
     days = pd.date_range("2025-11-19", "2025-12-10", freq="D")  # a Wednesday to a Wednesday
     daily = pd.DataFrame({"net_revenue_eur": 1.0, "paid_search": 2.0}, index=days)
     weekly = mc.weekly_frame(daily)
-    assert (weekly["date_week"].dt.dayofweek == 0).all()  # Monday-started weeks
+    assert (weekly["date_week"].dt.day_of_week == 0).all()  # Monday-started weeks
     assert len(weekly) == 2  # 2025-11-24 and 2025-12-01: the partial weeks are left out
     assert weekly["net_revenue_eur"].tolist() == [7.0, 7.0]
     assert weekly["promo"].iloc[1] == pytest.approx(1.0)  # Dec 1-7 is all promo
