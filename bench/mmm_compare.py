@@ -494,6 +494,12 @@ def _with_interval(table: pd.DataFrame, column: str) -> list[str] | float:
     return [f"{m:.2f} [{lo:.2f}, {hi:.2f}]" for m, lo, hi in bounds]
 
 
+def _moves(table: pd.DataFrame, *columns: str) -> list[str]:
+    """The budget moves of several estimators per row, `up / down / -`."""
+    rows = zip(*(table[column] for column in columns), strict=True)
+    return [" / ".join(_fmt(int(v)) if not pd.isna(v) else "-" for v in values) for values in rows]
+
+
 def world_table(table: pd.DataFrame) -> str:
     view = pd.DataFrame(
         {
@@ -507,24 +513,12 @@ def world_table(table: pd.DataFrame) -> str:
             "mROAS truth": table["truth_mroas"],
             "mROAS shipped": table["shipped_mroas"],
             "mROAS MMM [90%]": _with_interval(table, "mmm_mroas"),
-            "move free: truth / shipped curve / MMM": [
-                " / ".join(_fmt(int(v)) if not pd.isna(v) else "-" for v in values)
-                for values in zip(
-                    table["truth_move_free"],
-                    table["shipped_move_free"],
-                    table["mmm_move_free"],
-                    strict=True,
-                )
-            ],
-            "move equal total: truth / shipped plan / MMM": [
-                " / ".join(_fmt(int(v)) if not pd.isna(v) else "-" for v in values)
-                for values in zip(
-                    table["truth_move_equal"],
-                    table["shipped_move_shipped"],
-                    table["mmm_move_equal"],
-                    strict=True,
-                )
-            ],
+            "move free: truth / shipped curve / MMM": _moves(
+                table, "truth_move_free", "shipped_move_free", "mmm_move_free"
+            ),
+            "move equal total: truth / shipped plan / MMM": _moves(
+                table, "truth_move_equal", "shipped_move_shipped", "mmm_move_equal"
+            ),
         }
     )
     return markdown(view)
