@@ -35,9 +35,10 @@ INCREMENTAL_MODELS = [
 # among them, so orders change channel) and others moved to another traffic source.
 RESTATED_GA4_DAY = "20261027"
 RESTATED_GA4_FILE = "events_20261101T120000Z.parquet"
-# And a refund of an old order: the shop exports a May order (GBP) again, late, with a
-# new refund of one unit; no date window of the last days holds that order.
-OLD_ORDER_REFUND_FILE = "orders_20261101T120000Z.jsonl"
+# And a late shop export: a May order (GBP) again with a new refund of one unit (no date
+# window of the last days holds that order), and two changed copies of a March order.
+LATE_SHOP_FILE = "orders_20261101T120000Z.jsonl"
+CHANGED_UPDATED_AT = ("2026-11-01T10:00:00+01:00", "2026-11-01T10:05:00+01:00")
 # Models, not tests: the test suite runs elsewhere; here only the data matters.
 BUILD = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
@@ -103,12 +104,10 @@ def _write_restated_ga4_day(landing: Path) -> None:
         connection.close()
 
 
-def _write_refund_of_an_old_order(landing: Path) -> None:
-    """The latest export of the first May GBP order with no refund, exported again with a
-    refund of one unit of its first line (prices include tax: the unit price is charged)."""
-    orders = landing / "shop" / "orders"
+def _latest_orders(landing: Path) -> dict[int, dict]:
+    """Each order's document as its latest export holds it."""
     latest: dict[int, dict] = {}
-    for path in sorted(orders.glob("orders_*.jsonl")):
+    for path in sorted((landing / "shop" / "orders").glob("orders_*.jsonl")):
         for line in path.read_text().splitlines():
             try:
                 order = json.loads(line)
@@ -116,6 +115,12 @@ def _write_refund_of_an_old_order(landing: Path) -> None:
                 continue
             if isinstance(order, dict) and order.get("id"):
                 latest[order["id"]] = order
+    return latest
+
+
+def _refund_of_an_old_order(latest: dict[int, dict]) -> dict:
+    """The first May GBP order with no refund, exported again with a refund of one unit
+    of its first line (prices include tax: the unit price is charged)."""
     order = min(
         (
             order
@@ -131,7 +136,7 @@ def _write_refund_of_an_old_order(landing: Path) -> None:
     )
     line = order["line_items"][0]
     refunded_at = "2026-11-01T09:00:00+01:00"
-    order = {
+    return {
         **order,
         "updated_at": refunded_at,
         "financial_status": "partially_refunded",
@@ -146,7 +151,32 @@ def _write_refund_of_an_old_order(landing: Path) -> None:
             }
         ],
     }
-    (orders / OLD_ORDER_REFUND_FILE).write_text(json.dumps(order) + "\n")
+
+
+def _changed_copies_of_a_first_order(latest: dict[int, dict]) -> list[dict]:
+    """Two copies, updated five minutes apart, of a March order that was its customer's
+    first of several (a changelog export: the file's last line wins)."""
+    orders_of: dict[int, list[dict]] = {}
+    for order in latest.values():
+        if order.get("customer") and order.get("cancelled_at") is None:
+            orders_of.setdefault(order["customer"]["id"], []).append(order)
+    first = min(
+        (
+            min(orders, key=lambda order: order["created_at"])
+            for orders in orders_of.values()
+            if len(orders) >= 2
+        ),
+        key=lambda order: (not str(order["created_at"]).startswith("2026-03"), order["id"]),
+    )
+    return [{**first, "updated_at": stamp} for stamp in CHANGED_UPDATED_AT]
+
+
+def _write_late_shop_export(landing: Path) -> None:
+    latest = _latest_orders(landing)
+    documents = [_refund_of_an_old_order(latest), *_changed_copies_of_a_first_order(latest)]
+    (landing / "shop" / "orders" / LATE_SHOP_FILE).write_text(
+        "".join(json.dumps(document) + "\n" for document in documents)
+    )
 
 
 def _tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
@@ -207,7 +237,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> 
     run_dbt(BUILD, landing, incremental_db)
     _copy_landing(landing, first_step=False)
     _write_restated_ga4_day(landing)
-    _write_refund_of_an_old_order(landing)
+    _write_late_shop_export(landing)
     run_dbt(BUILD, landing, incremental_db)
     run_dbt([*BUILD, "--full-refresh"], landing, full_db)
     return incremental_db, full_db
@@ -273,3 +303,27 @@ def test_daily_run_tests_the_rows_of_the_extracts_it_loaded(warehouses: tuple[Pa
             assert expected in sql
         else:
             assert "extracted_at >=" not in sql
+
+
+def test_the_last_line_of_an_order_changelog_wins_in_both(warehouses: tuple[Path, Path]) -> None:
+    """Two copies of an order in one late changelog file: the last line is staged and the
+    other quarantined, in the incremental run as in the full refresh; since the staged
+    order changed, both rebuild it (the equality test compares the rest)."""
+    for db in warehouses:
+        connection = duckdb.connect(str(db), read_only=True)
+        try:
+            rows = connection.execute(
+                "select source_line_number, updated_at, quarantine_reason"
+                " from staging.base_shop__orders where source_file = ?"
+                " and order_id in (select order_id from staging.base_shop__orders"
+                "  where source_file = ? group by 1 having count(*) = 2)"
+                " order by source_line_number",
+                [LATE_SHOP_FILE, LATE_SHOP_FILE],
+            ).fetchall()
+        finally:
+            connection.close()
+        assert [(line, reason) for line, _, reason in rows] == [
+            (2, "duplicate row in the same extract"),
+            (3, None),
+        ], db.name
+        assert rows[1][1] > rows[0][1]
