@@ -117,3 +117,31 @@
         {%- endfor %}
     from {{ relation_name }}
 {%- endmacro %}
+
+{#- Target KPIs (fct_targets.kpi), the column each becomes and how a monthly
+    target applies to part of a month: a flow is spread evenly over the days,
+    a ratio holds every day, a stock (MRR) is a month-end figure only. -#}
+{% macro target_kpis() -%}
+    {{ return([
+        ('net_revenue', 'net_revenue_target_eur', 'flow'),
+        ('gross_margin', 'gross_margin_target_eur', 'flow'),
+        ('contribution_margin', 'contribution_margin_target_eur', 'flow'),
+        ('marketing_spend', 'marketing_spend_target_eur', 'flow'),
+        ('new_customers', 'new_customers_target', 'flow'),
+        ('orders', 'orders_target', 'flow'),
+        ('mer', 'mer_target', 'ratio'),
+        ('cac', 'cac_target_eur', 'ratio'),
+        ('mrr', 'mrr_target_eur', 'stock'),
+    ]) }}
+{%- endmacro %}
+
+{#- One column per target KPI from rows of (kpi, target_value), to aggregate
+    per month, or per day with days_in_month (flows divided by it, stocks left
+    out). -#}
+{% macro pivoted_targets(kpi, target_value, days_in_month=none) -%}
+    {%- for name, column, kind in target_kpis() if days_in_month is none or kind != 'stock' %}
+        max(case when {{ kpi }} = '{{ name }}' then {{ target_value }}
+            {%- if days_in_month is not none and kind == 'flow' %} / {{ days_in_month }}{% endif %} end)
+            as {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

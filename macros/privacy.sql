@@ -59,3 +59,10 @@
 {% macro duckdb__ad_match_key(expression) -%}
     lower(sha256(lower(trim({{ expression }}))))
 {%- endmacro %}
+
+{#- The one customer key of the warehouse: the shop's customer id; for a guest
+    or a CRM-only person, the shop account their e-mail was seen with
+    (int_customer_emails_mapped); else the salted e-mail hash itself. -#}
+{% macro unified_customer_id(shop_customer_id, email_hash, mapped_customer_id='customer_emails.customer_id') -%}
+    coalesce({{ shop_customer_id }}, {{ mapped_customer_id }}, {{ email_hash }})
+{%- endmacro %}

@@ -182,7 +182,7 @@ fx_rates as (
         where
             loaded_orders.shop_customer_id is null
             and loaded_orders.customer_id
-            is distinct from coalesce(customer_emails.customer_id, loaded_orders.customer_email_hash)
+            is distinct from {{ unified_customer_id('loaded_orders.shop_customer_id', 'loaded_orders.customer_email_hash') }}
     ),
 
     directly_changed_orders as (
@@ -230,7 +230,7 @@ fx_rates as (
         union
 
         select
-            coalesce(shop_orders.customer_id, customer_emails.customer_id, shop_orders.customer_email_hash)
+            {{ unified_customer_id('shop_orders.customer_id', 'shop_orders.customer_email_hash') }}
                 as customer_id
         from shop_orders
         inner join directly_changed_orders
@@ -351,7 +351,7 @@ refund_totals as (
 with_customer as (
     select
         orders.*,
-        coalesce(orders.customer_id, customer_emails.customer_id, orders.customer_email_hash) as unified_customer_id
+        {{ unified_customer_id('orders.customer_id', 'orders.customer_email_hash') }} as unified_customer_id
     from orders
     left join customer_emails
         on orders.customer_email_hash = customer_emails.email_hash

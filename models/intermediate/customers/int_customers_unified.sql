@@ -89,7 +89,7 @@ people as (
     from subscription_months
     union all
     select
-        coalesce(profiles.customer_id, customer_emails.customer_id, profiles.email_hash) as customer_id,
+        {{ unified_customer_id('profiles.customer_id', 'profiles.email_hash') }} as customer_id,
         profiles.email_hash,
         profiles.created_date as seen_date
     from profiles
@@ -97,7 +97,7 @@ people as (
         on profiles.email_hash = customer_emails.email_hash
     union all
     select
-        coalesce(customer_emails.customer_id, tickets.requester_email_hash) as customer_id,
+        {{ unified_customer_id('null', 'tickets.requester_email_hash') }} as customer_id,
         tickets.requester_email_hash as email_hash,
         tickets.created_date as seen_date
     from tickets
@@ -128,7 +128,7 @@ email_candidates as (
     from orders
     union all
     select
-        coalesce(profiles.customer_id, customer_emails.customer_id, profiles.email_hash) as customer_id,
+        {{ unified_customer_id('profiles.customer_id', 'profiles.email_hash') }} as customer_id,
         profiles.email_hash,
         profiles.created_at as seen_at,
         2 as source_rank
@@ -190,12 +190,12 @@ latest_checkout_consent as (
 
 latest_profiles as (
     select
-        coalesce(profiles.customer_id, customer_emails.customer_id, profiles.email_hash) as customer_id,
+        {{ unified_customer_id('profiles.customer_id', 'profiles.email_hash') }} as customer_id,
         profiles.email_consent_status,
         profiles.has_email_consent,
         profiles.has_ads_consent,
         row_number() over (
-            partition by coalesce(profiles.customer_id, customer_emails.customer_id, profiles.email_hash)
+            partition by {{ unified_customer_id('profiles.customer_id', 'profiles.email_hash') }}
             order by profiles.created_at desc, profiles.profile_id desc
         ) as recency_rank
     from profiles

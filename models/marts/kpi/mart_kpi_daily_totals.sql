@@ -42,25 +42,11 @@ with_ratios as (
 ),
 
 daily_targets as (
-    -- Monthly targets of additive KPIs are spread evenly over the month's days;
-    -- ratio targets (MER, CAC) hold every day.
+    -- Monthly targets of flows are spread evenly over the month's days; ratio
+    -- targets (MER, CAC) hold every day.
     select
         calendar.date_day,
-        max(case when targets.kpi = 'net_revenue' then targets.target_value / calendar.days_in_month end)
-            as net_revenue_target_eur,
-        max(case when targets.kpi = 'gross_margin' then targets.target_value / calendar.days_in_month end)
-            as gross_margin_target_eur,
-        max(
-            case when targets.kpi = 'contribution_margin' then targets.target_value / calendar.days_in_month end
-        ) as contribution_margin_target_eur,
-        max(case when targets.kpi = 'marketing_spend' then targets.target_value / calendar.days_in_month end)
-            as marketing_spend_target_eur,
-        max(case when targets.kpi = 'new_customers' then targets.target_value / calendar.days_in_month end)
-            as new_customers_target,
-        max(case when targets.kpi = 'orders' then targets.target_value / calendar.days_in_month end)
-            as orders_target,
-        max(case when targets.kpi = 'mer' then targets.target_value end) as mer_target,
-        max(case when targets.kpi = 'cac' then targets.target_value end) as cac_target_eur
+        {{ pivoted_targets('targets.kpi', 'targets.target_value', days_in_month='calendar.days_in_month') }}
     from calendar
     inner join targets
         on calendar.month_start_date = targets.month_start_date

@@ -64,15 +64,7 @@ months as (
 monthly_targets as (
     select
         month_start_date,
-        max(case when kpi = 'net_revenue' then target_value end) as net_revenue_target_eur,
-        max(case when kpi = 'gross_margin' then target_value end) as gross_margin_target_eur,
-        max(case when kpi = 'contribution_margin' then target_value end) as contribution_margin_target_eur,
-        max(case when kpi = 'marketing_spend' then target_value end) as marketing_spend_target_eur,
-        max(case when kpi = 'new_customers' then target_value end) as new_customers_target,
-        max(case when kpi = 'orders' then target_value end) as orders_target,
-        max(case when kpi = 'mer' then target_value end) as mer_target,
-        max(case when kpi = 'cac' then target_value end) as cac_target_eur,
-        max(case when kpi = 'mrr' then target_value end) as mrr_target_eur
+        {{ pivoted_targets('kpi', 'target_value') }}
     from targets
     group by month_start_date
 ),

@@ -78,41 +78,11 @@ account_days as (
 ),
 
 campaign_history as (
-    select
-        judged_day.source_name,
-        judged_day.account_id,
-        judged_day.campaign_id,
-        judged_day.ad_date,
-        count(*) as history_days,
-        {{ median('prior_day.spend') }} as median_spend
-    from campaign_days as judged_day
-    inner join campaign_days as prior_day
-        on
-            judged_day.source_name = prior_day.source_name
-            and judged_day.account_id = prior_day.account_id
-            and judged_day.campaign_id = prior_day.campaign_id
-            and judged_day.ad_date > prior_day.ad_date
-            and {{ dbt.dateadd("day", -history_days, "judged_day.ad_date") }} <= prior_day.ad_date
-            and prior_day.spend > 0
-    group by judged_day.source_name, judged_day.account_id, judged_day.campaign_id, judged_day.ad_date
+    {{ prior_spend_median('campaign_days', ['source_name', 'account_id', 'campaign_id'], history_days) }}
 ),
 
 account_history as (
-    select
-        judged_day.source_name,
-        judged_day.account_id,
-        judged_day.ad_date,
-        count(*) as history_days,
-        {{ median('prior_day.spend') }} as median_spend
-    from account_days as judged_day
-    inner join account_days as prior_day
-        on
-            judged_day.source_name = prior_day.source_name
-            and judged_day.account_id = prior_day.account_id
-            and judged_day.ad_date > prior_day.ad_date
-            and {{ dbt.dateadd("day", -history_days, "judged_day.ad_date") }} <= prior_day.ad_date
-            and prior_day.spend > 0
-    group by judged_day.source_name, judged_day.account_id, judged_day.ad_date
+    {{ prior_spend_median('account_days', ['source_name', 'account_id'], history_days) }}
 ),
 
 judged as (

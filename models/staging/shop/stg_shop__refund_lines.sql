@@ -9,19 +9,7 @@ orders as (
 ),
 
 refunds as (
-    select
-        orders.order_id,
-        orders.currency,
-        orders.units_per_eur,
-        refund.id as refund_id,
-        {{ utc_timestamp('refund.created_at') }} as refunded_at,
-        refund.refund_line_items
-    from orders,
-        unnest(from_json(
-            orders.refunds,
-            '[{"id": "VARCHAR", "created_at": "VARCHAR",
-               "refund_line_items": [{"line_item_id": "VARCHAR", "quantity": "VARCHAR", "subtotal": "VARCHAR"}]}]'
-        )) as order_refunds (refund)
+    {{ shop_refunds('orders') }}
 ),
 
 refund_lines as (

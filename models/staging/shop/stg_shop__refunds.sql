@@ -10,21 +10,7 @@ orders as (
 ),
 
 refunds as (
-    select
-        orders.order_id,
-        orders.currency,
-        orders.units_per_eur,
-        refund.id as refund_id,
-        {{ utc_timestamp('refund.created_at') }} as refunded_at,
-        refund.refund_line_items,
-        refund.transactions
-    from orders,
-        unnest(from_json(
-            orders.refunds,
-            '[{"id": "VARCHAR", "created_at": "VARCHAR",
-               "refund_line_items": [{"subtotal": "VARCHAR"}],
-               "transactions": [{"amount": "VARCHAR", "kind": "VARCHAR", "status": "VARCHAR"}]}]'
-        )) as order_refunds (refund)
+    {{ shop_refunds('orders') }}
 ),
 
 amounts as (
