@@ -321,6 +321,20 @@ def _missing_column_problems(
     problems = []
     # Names match case-insensitively, as DuckDB binds them.
     known = {name.casefold() for name in (*contract.required, *contract.optional)}
+    seen: set[str] = set()
+    for name in present:
+        key = name.casefold()
+        if key in known and key in seen:
+            problems.append(
+                LandingProblem(
+                    ERROR,
+                    relative,
+                    f"column '{name}' appears twice in the header: which one holds the data "
+                    "cannot be told",
+                    f"re-export with one '{name}' column",
+                )
+            )
+        seen.add(key)
     unknown = [name for name in present if name.casefold() not in known]
     present_names = {name.casefold() for name in present}
     for name in contract.required:
@@ -354,8 +368,31 @@ def _missing_column_problems(
     return problems
 
 
+# Binary formats a text file of the landing can really be (first bytes -> what it is, the fix).
+BINARY_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x1f\x8b", "gzip-compressed", "add .gz to its name (e.g. {name}.gz): .gz files are read"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed", "add .zst to its name (e.g. {name}.zst)"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel workbook?)", "unzip it, or save it as CSV (UTF-8)"),
+    (b"PAR1", "a Parquet file", "re-export it in the format docs/landing_contract.md names"),
+)
+
+
+def _binary_problem(path: Path, relative: str) -> LandingProblem | None:
+    """A plain-named file that is really compressed or binary: say what it is."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    for signature, what, fix in BINARY_SIGNATURES:
+        if start.startswith(signature):
+            return LandingProblem(
+                ERROR, relative, f"the file is {what}, not text", fix.format(name=path.name)
+            )
+    return None
+
+
 def _utf8_problem(path: Path, relative: str) -> LandingProblem | None:
     """Scan the whole file in chunks: one undecodable byte makes DuckDB fail the run."""
+    if problem := _binary_problem(path, relative):
+        return problem
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
     with path.open("rb") as handle:
