@@ -239,6 +239,21 @@
     where trim(raw_line, chr(13) || ' ') != ''
 {%- endmacro %}
 
+{#- Is a line of a .jsonl file one JSON object (the contract's "valid JSON"),
+    not an array, a scalar or broken JSON: true / false, null for null. -#}
+{% macro is_json_object(text) -%}
+    {{ return(adapter.dispatch('is_json_object', 'growth_ledger')(text)) }}
+{%- endmacro %}
+
+{% macro default__is_json_object(text) -%}
+    {#- json_object_keys is null for anything but a JSON object. -#}
+    case when {{ text }} is not null then json_object_keys({{ text }}) is not null end
+{%- endmacro %}
+
+{% macro duckdb__is_json_object(text) -%}
+    case when json_valid({{ text }}) then json_type({{ text }}) = 'OBJECT' else json_valid({{ text }}) end
+{%- endmacro %}
+
 {#- Scalars of a JSON document as text, in one pass: a list holding the
     value at each of paths, in order (extracting one path per call parses the
     document again each time, which dominates a wide parse). Read an item

@@ -532,8 +532,12 @@ def _check_jsonl(path: Path, relative: str, contract: EntityContract) -> list[La
         if not line.strip():
             continue
         try:
-            documents.append(json.loads(line))
+            document = json.loads(line)
         except json.JSONDecodeError:
+            bad_lines.append(number)
+            continue
+        documents.append(document)
+        if not isinstance(document, dict):  # e.g. a JSON array of objects on one line
             bad_lines.append(number)
     objects = [document for document in documents if isinstance(document, dict)]
     if not objects:
@@ -550,7 +554,7 @@ def _check_jsonl(path: Path, relative: str, contract: EntityContract) -> list[La
             LandingProblem(
                 WARNING,
                 relative,
-                f"line(s) {', '.join(map(str, bad_lines))} are not valid JSON "
+                f"line(s) {', '.join(map(str, bad_lines))} are not valid JSON objects "
                 "(staging quarantines them)",
                 "re-export the file if more lines are affected",
             )
@@ -783,13 +787,15 @@ def _inventory_entry(
             'is written "" in CSV), or re-export the file',
             ERROR,
         )
-    except (OSError, UnicodeDecodeError, csv.Error, EOFError) as error:
+    # ValueError: pyarrow's ArrowInvalid (a cut Parquet file has no footer) and decode errors.
+    except (OSError, ValueError, csv.Error, EOFError) as error:
         return LandingFile(
             relative,
             *source_entity,
             REFUSED,
             f"cannot be read ({type(error).__name__}: {error})",
-            "re-export (or re-download) the complete file",
+            "re-export (or re-download) the complete file: an interrupted download leaves "
+            "a partial file",
             ERROR,
         )
     return LandingFile(relative, *source_entity, LOADED, raw_rows=rows, malformed_lines=malformed)

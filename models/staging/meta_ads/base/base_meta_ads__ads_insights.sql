@@ -44,7 +44,7 @@ documents as (
     select
         *,
         -- Fields are only read from valid JSON; an invalid line is quarantined.
-        case when json_valid(raw_line) then raw_line end as json_document
+        case when {{ is_json_object('raw_line') }} then raw_line end as json_document
     from lines
 ),
 
@@ -62,7 +62,7 @@ parsed as (
         {{ extracted_at_from_filename('filename') }} as extracted_at,
         line_number as source_line_number,
         raw_line as raw_values,
-        json_valid(raw_line) as is_valid_json,
+        {{ is_json_object('raw_line') }} as is_valid_json,
         {{ parse_date(json_text_item('insight_texts', insight_text_paths, '$.date_start')) }} as ad_date,
         {{ json_text_item('insight_texts', insight_text_paths, '$.account_id') }} as account_id,
         {{ json_text_item('insight_texts', insight_text_paths, '$.account_name') }} as account_name,

@@ -53,7 +53,7 @@ documents as (
     select
         *,
         -- Fields are only read from valid JSON; an invalid line is quarantined.
-        case when json_valid(raw_line) then raw_line end as json_document
+        case when {{ is_json_object('raw_line') }} then raw_line end as json_document
     from lines
 ),
 
@@ -70,7 +70,7 @@ parsed as (
         {{ extracted_at_from_filename('filename') }} as extracted_at,
         line_number as source_line_number,
         raw_line as raw_values,
-        json_valid(raw_line) as is_valid_json,
+        {{ is_json_object('raw_line') }} as is_valid_json,
         {{ json_text_item('order_texts', order_text_paths, '$.id') }} as order_id,
         {{ json_text_item('order_texts', order_text_paths, '$.name') }} as order_name,
         {{ utc_timestamp(json_text_item('order_texts', order_text_paths, '$.created_at')) }} as created_at,
