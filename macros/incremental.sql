@@ -86,23 +86,60 @@
     where {{ partition_column }} in ({{ partitions }})
 {%- endmacro %}
 
+{#- The extract files each incremental fact has taken into account, a row
+    per model and file (source_file). Comparing them with the files of its
+    event source tells a model exactly which files are new to it: after
+    nights without a build, a failed model, or a file that lands late under
+    an older extract time, as well as after the usual nightly file. The
+    on-run-start hook creates the table; each model's post-hook
+    (record_processed_files) adds the files once its table is built. -#}
+{% macro processed_files_relation() -%}
+    {{ return(api.Relation.create(schema='build_state', identifier='processed_extract_files')) }}
+{%- endmacro %}
+
+{% macro create_processed_files_log() -%}
+    create schema if not exists build_state;
+    create table if not exists {{ processed_files_relation() }} (
+        model_name {{ dbt.type_string() }},
+        source_file {{ dbt.type_string() }}
+    )
+{%- endmacro %}
+
+{#- The files of `source` this model has not taken into account yet, as a
+    predicate on its source_file column. -#}
+{% macro is_new_file_for_this_model(source_file_column='source_file') -%}
+    {{ source_file_column }} not in (
+        select processed.source_file
+        from {{ processed_files_relation() }} as processed
+        where processed.model_name = '{{ this.identifier }}' and processed.source_file is not null
+    )
+{%- endmacro %}
+
+{#- Post-hook of a model that calls first_restated_date on `source`. A model
+    whose build fails records nothing, so its next run rebuilds those days. -#}
+{% macro record_processed_files(source) -%}
+    insert into {{ processed_files_relation() }} (model_name, source_file)
+    select distinct '{{ this.identifier }}', source_file
+    from {{ source }}
+    where {{ is_new_file_for_this_model() }}
+{%- endmacro %}
+
 {#- The first date an incremental fact must rebuild: the earliest date of
-    the events loaded from extracts within restatement_lookback_days of the
-    latest extract in base_relation (so a day exported late, or restated,
-    is rebuilt whatever its date). The relation needs extracted_at. Call
-    it only in incremental runs (`if is_incremental()` in the model, which
-    unit tests can override). -#}
-{% macro first_restated_date(base_relation, date_column) -%}
+    the events of `source` (which needs source_file) from the files this
+    model has not taken into account yet (so a day exported again, late or
+    restated, is rebuilt whatever its date or its file's extract time). The
+    model records its files with the post-hook record_processed_files; a
+    model with none recorded yet (built before this log existed) rebuilds
+    from the first day once. Call it only in incremental runs (`if
+    is_incremental()` in the model, which unit tests can override). -#}
+{% macro first_restated_date(source, date_column) -%}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
         select min({{ date_column }})
-        from {{ base_relation }}
-        where extracted_at >= (
-            select {{ dbt.dateadd('day', -(var('restatement_lookback_days') | int), 'max(extracted_at)') }}
-            from {{ base_relation }}
-        )
+        from {{ source }}
+        where {{ is_new_file_for_this_model() }}
     {%- endset -%}
     {{ return(run_query(query).columns[0].values()[0]) }}
 {%- endmacro %}
@@ -126,19 +163,16 @@
 
 {#- The first session date an incremental run of a sessions model (this:
     int_sessions_from_events, or fct_sessions built on it) rebuilds: the day
-    before the first restated event day, or the first session whose purchase
-    revenue in EUR no longer matches its purchase events (FX rates of a month
-    land after the month), whichever is earlier. `this` needs session_key,
-    session_date, has_purchase and purchase_revenue_eur. Every sessions
-    model calls it in the same run, before or after int_sessions_from_events
-    has been rebuilt: the restated days come from the events' extract times,
-    and a model not rebuilt yet still holds the old revenue, so each finds
-    the same first date. -#}
+    before the first event day of the event files new to the model
+    (first_restated_date), or the first session whose purchase revenue in
+    EUR no longer matches its purchase events (FX rates of a month land after
+    the month), whichever is earlier; with neither, the day after its last
+    session, so nothing is rebuilt. `this` needs session_key, session_date,
+    has_purchase and purchase_revenue_eur. Each sessions model decides from
+    its own files and its own revenue, so a model that was not rebuilt last
+    time catches up. -#}
 {% macro first_rebuilt_session_date(events) -%}
     {%- set first_restated = first_restated_date(events, 'event_date') -%}
-    {%- if first_restated is none -%}
-        {{ return(none) }}
-    {%- endif -%}
     {%- set query -%}
         with
 
@@ -160,11 +194,18 @@
             and abs(sessions.purchase_revenue_eur - coalesce(purchases.purchase_revenue_eur, 0)) > 0.005
     {%- endset -%}
     {%- set first_changed = run_query(query).columns[0].values()[0] -%}
-    {%- set day_before = first_restated - modules.datetime.timedelta(days=1) -%}
-    {%- if first_changed is not none and first_changed < day_before -%}
-        {{ return(first_changed) }}
+    {%- set candidates = [] -%}
+    {%- if first_restated is not none -%}
+        {%- do candidates.append(first_restated - modules.datetime.timedelta(days=1)) -%}
     {%- endif -%}
-    {{ return(day_before) }}
+    {%- if first_changed is not none -%}
+        {%- do candidates.append(first_changed) -%}
+    {%- endif -%}
+    {%- if candidates -%}
+        {{ return(candidates | min) }}
+    {%- endif -%}
+    {%- set last_session_date = run_query('select max(session_date) from ' ~ this).columns[0].values()[0] -%}
+    {{ return(none if last_session_date is none else last_session_date + modules.datetime.timedelta(days=1)) }}
 {%- endmacro %}
 
 {#- The shop orders an incremental model of orders or order lines (this:

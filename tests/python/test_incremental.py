@@ -2,6 +2,7 @@
 (every extract but the last days', then the rest) gives, row for row, the
 same public marts and incremental facts as one full build."""
 
+import datetime as dt
 import json
 import math
 import shutil
@@ -35,6 +36,12 @@ INCREMENTAL_MODELS = [
 # among them, so orders change channel) and others moved to another traffic source.
 RESTATED_GA4_DAY = "20261027"
 RESTATED_GA4_FILE = "events_20261101T120000Z.parquet"
+# And one restatement that lands late under an older extract time (a re-run of a failed
+# export, or nights without a build): 2026-09-20 (a month whose FX rates do not change)
+# exported again at 2026-10-28 12:00, more than restatement_lookback_days before the
+# newest extract, with the same revenue but other traffic sources and fewer page views.
+LATE_RESTATED_GA4_DAY = "20260920"
+LATE_RESTATED_GA4_FILE = "events_20261028T120000Z.parquet"
 # And a late shop export: a May order (GBP) again with a new refund of one unit (no date
 # window of the last days holds that order), and two changed copies of a March order.
 LATE_SHOP_FILE = "orders_20261101T120000Z.jsonl"
@@ -67,14 +74,23 @@ def _copy_landing(target: Path, *, first_step: bool) -> None:
             shutil.copy2(path, destination)
 
 
-def _write_restated_ga4_day(landing: Path) -> None:
+def _write_restated_ga4_day(
+    landing: Path, day: str, file_name: str, *, same_revenue: bool = False
+) -> None:
     """The day's table exported again: every 7th session's events dropped, purchases of
-    every 5th session dropped, and every 3rd remaining session re-attributed to a referral."""
+    every 5th session dropped, and every 3rd remaining session re-attributed to a referral.
+    same_revenue: only the page views of every 7th session dropped, so no session's
+    revenue changes (nothing but the extract files tells the day was restated)."""
     events = landing / "ga4" / "events"
     source = sorted(events.glob("events_*.parquet"))
     session = (
         "hash(coalesce(user_pseudo_id, '') || '.' || coalesce((list_filter(event_params, "
         "lambda p: p.key = 'ga_session_id')[1]).value.int_value, 0))"
+    )
+    kept = (
+        f"not (event_name = 'page_view' and {session} % 7 = 0)"
+        if same_revenue
+        else f"{session} % 7 != 0 and not (event_name = 'purchase' and {session} % 5 = 0)"
     )
     connection = duckdb.connect()
     try:
@@ -93,11 +109,8 @@ def _write_restated_ga4_day(landing: Path) -> None:
                     end as collected_traffic_source
                 )
                 from read_parquet({[str(path) for path in source]!r}, union_by_name = true)
-                where
-                    event_date = '{RESTATED_GA4_DAY}'
-                    and {session} % 7 != 0
-                    and not (event_name = 'purchase' and {session} % 5 = 0)
-            ) to '{events / RESTATED_GA4_FILE}' (format parquet)
+                where event_date = '{day}' and {kept}
+            ) to '{events / file_name}' (format parquet)
             """
         )
     finally:
@@ -236,7 +249,10 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> 
     _copy_landing(landing, first_step=True)
     run_dbt(BUILD, landing, incremental_db)
     _copy_landing(landing, first_step=False)
-    _write_restated_ga4_day(landing)
+    _write_restated_ga4_day(landing, RESTATED_GA4_DAY, RESTATED_GA4_FILE)
+    _write_restated_ga4_day(
+        landing, LATE_RESTATED_GA4_DAY, LATE_RESTATED_GA4_FILE, same_revenue=True
+    )
     _write_late_shop_export(landing)
     run_dbt(BUILD, landing, incremental_db)
     run_dbt([*BUILD, "--full-refresh"], landing, full_db)
@@ -260,11 +276,11 @@ def test_incremental_run_loaded_every_ga4_file(warehouses: tuple[Path, Path]) ->
         ).fetchone()
     finally:
         connection.close()
-    assert files == len(list((DEMO_LANDING / "ga4" / "events").glob("*.parquet"))) + 1
+    assert files == len(list((DEMO_LANDING / "ga4" / "events").glob("*.parquet"))) + 2
 
 
-def test_incremental_equals_full_refresh(warehouses: tuple[Path, Path]) -> None:
-    incremental_db, full_db = warehouses
+def _differences(incremental_db: Path, full_db: Path) -> dict[str, int]:
+    """Rows differing per public mart and incremental model."""
     connection = duckdb.connect()
     connection.execute(f"attach '{incremental_db}' as incremental (read_only)")
     connection.execute(f"attach '{full_db}' as full_refresh (read_only)")
@@ -278,9 +294,14 @@ def test_incremental_equals_full_refresh(warehouses: tuple[Path, Path]) -> None:
             )
             if differing:
                 differences[f"{schema}.{name}"] = differing
-        assert differences == {}, f"rows differing from the full refresh: {differences}"
+        return differences
     finally:
         connection.close()
+
+
+def test_incremental_equals_full_refresh(warehouses: tuple[Path, Path]) -> None:
+    differences = _differences(*warehouses)
+    assert differences == {}, f"rows differing from the full refresh: {differences}"
 
 
 def test_daily_run_tests_the_rows_of_the_extracts_it_loaded(warehouses: tuple[Path, Path]) -> None:
@@ -327,3 +348,23 @@ def test_the_last_line_of_an_order_changelog_wins_in_both(warehouses: tuple[Path
             (3, None),
         ], db.name
         assert rows[1][1] > rows[0][1]
+
+
+def test_a_run_without_new_files_rebuilds_no_session(warehouses: tuple[Path, Path]) -> None:
+    """Nothing new landed: the sessions models select no day, and everything still equals
+    the full refresh (the incremental warehouse is built once more, last in this module)."""
+    incremental_db, full_db = warehouses
+    connection = duckdb.connect(str(incremental_db), read_only=True)
+    try:
+        (last_day,) = connection.execute(
+            "select max(session_date) from intermediate.int_sessions_from_events"
+        ).fetchone()
+    finally:
+        connection.close()
+    run_dbt(BUILD, incremental_db.parent / "landing", incremental_db)
+    model = "growth_ledger/models/intermediate/marketing/int_sessions_from_events.sql"
+    sql = (PROJECT_DIR / "target" / "compiled" / model).read_text()
+    day_after = last_day + dt.timedelta(days=1)
+    assert f"having min(event_date) >= cast('{day_after}' as date)" in sql
+    differences = _differences(incremental_db, full_db)
+    assert differences == {}, f"rows differing from the full refresh: {differences}"

@@ -12,9 +12,10 @@
       product cost);
     - guest orders whose e-mail now maps to another account;
     - orders whose last-click session a restated GA4 day can change: the
-      orders of the two days before the first restated event day on, and the
-      transactions of the purchase events from the day before it on (the
-      sessions int_sessions_from_events rebuilds).
+      orders of the two days before the first event day of the GA4 files new
+      to this model on (first_restated_date), and the transactions of the
+      purchase events from the day before it on (the sessions
+      int_sessions_from_events rebuilds).
     A change of the seeds (countries, fees, fulfilment costs, channel rules)
     needs --full-refresh. -#}
 {{ config(
@@ -22,6 +23,7 @@
     incremental_strategy='delete+insert',
     unique_key='order_id',
     on_schema_change='fail',
+    post_hook="{{ record_processed_files(ref('stg_ga4__events')) }}",
 ) }}
 {%- set first_restated_event_date = first_restated_date(ref('stg_ga4__events'), 'event_date') if is_incremental() else none -%}
 

@@ -7,16 +7,17 @@
     'consent_gap.<YYYY-MM-DD>', is_consent_gap true, channel 'unmapped', so
     event, purchase and revenue totals still reconcile with GA4. -#}
 {#- Incremental: a run rebuilds every session that starts on or after the day
-    before the first restated day (restated: exported by an extract within
-    restatement_lookback_days of the latest one, or whose revenue in EUR no
-    longer matches the events, as when a month's FX rates land), replacing
-    those days whole. A session spans at most two days, so reading events
+    before the first restated day (restated: exported by a GA4 file this
+    model has not taken into account yet, see record_processed_files, or
+    whose revenue in EUR no longer matches the events, as when a month's FX
+    rates land), replacing those days whole. A session spans at most two days, so reading events
     from one day earlier still sees every event of a rebuilt session. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='session_date',
     on_schema_change='fail',
+    post_hook="{{ record_processed_files(ref('stg_ga4__events')) }}",
 ) }}
 {%- set first_rebuilt_date = first_rebuilt_session_date(ref('stg_ga4__events')) if is_incremental() else none -%}
 

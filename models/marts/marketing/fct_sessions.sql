@@ -9,6 +9,7 @@
     incremental_strategy='delete+insert',
     unique_key='session_date',
     on_schema_change='fail',
+    post_hook="{{ record_processed_files(ref('stg_ga4__events')) }}",
 ) }}
 {%- set first_rebuilt_date = first_rebuilt_session_date(ref('stg_ga4__events')) if is_incremental() else none -%}
 -- depends_on: {{ ref('stg_ga4__events') }}
