@@ -25,6 +25,7 @@ from dbt.cli.main import dbtRunner
 from growth_ledger import paths
 from growth_ledger.environment import temporary_environment
 from growth_ledger.landing import check_landing, format_problems
+from growth_ledger.late_files import late_files
 from growth_ledger.publish import build_path
 
 
@@ -182,6 +183,17 @@ def _build_and_publish(
         # new code reads: rebuild them whole rather than fail half-way.
         print(f"models changed since the last build of {db_path}: full refresh", flush=True)
         args.append("--full-refresh")
+    if "--full-refresh" not in args and build_path(target).exists():
+        late = late_files(landing, build_path(target), restatement_lookback_days())
+        if late:
+            shown = ", ".join(late[:3]) + (f" and {len(late) - 3} more" if len(late) > 3 else "")
+            print(
+                f"{len(late)} extract file(s) not loaded yet and older than the incremental "
+                f"window (newest loaded extract - restatement_lookback_days): {shown}; "
+                "full refresh",
+                flush=True,
+            )
+            args.append("--full-refresh")
     since = None if all_tests or "--full-refresh" in args else daily_tests_since(target)
     with temporary_environment({TESTS_EXTRACTED_SINCE: since or ""}):
         result = run_dbt(args, landing, target)
@@ -230,6 +242,10 @@ def daily_tests_since(published: Path) -> str | None:
         connection.close()
     if any(value is None for value in latest):
         return None
+    return (min(latest) - timedelta(days=restatement_lookback_days())).isoformat(sep=" ")
+
+
+def restatement_lookback_days() -> int:
+    """How far before the newest loaded extract an incremental run looks for new files."""
     project = yaml.safe_load((paths.project_dir() / "dbt_project.yml").read_text())
-    lookback = int(project["vars"]["restatement_lookback_days"])
-    return (min(latest) - timedelta(days=lookback)).isoformat(sep=" ")
+    return int(project["vars"]["restatement_lookback_days"])
