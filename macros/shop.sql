@@ -7,7 +7,8 @@
     {{ return(adapter.dispatch('shop_refunds', 'growth_ledger')(orders)) }}
 {%- endmacro %}
 
-{% macro default__shop_refunds(orders) -%}
+{#- The select list of shop_refunds, over orders and one refund struct. -#}
+{% macro shop_refund_select() -%}
     select
         orders.order_id,
         orders.currency,
@@ -16,6 +17,10 @@
         {{ utc_timestamp('refund.created_at') }} as refunded_at,
         refund.refund_line_items,
         refund.transactions
+{%- endmacro %}
+
+{% macro default__shop_refunds(orders) -%}
+    {{ shop_refund_select() }}
     from {{ orders }} as orders
     lateral view explode(from_json(
         orders.refunds,
@@ -26,14 +31,7 @@
 {%- endmacro %}
 
 {% macro duckdb__shop_refunds(orders) -%}
-    select
-        orders.order_id,
-        orders.currency,
-        orders.units_per_eur,
-        refund.id as refund_id,
-        {{ utc_timestamp('refund.created_at') }} as refunded_at,
-        refund.refund_line_items,
-        refund.transactions
+    {{ shop_refund_select() }}
     from {{ orders }} as orders,
         unnest(from_json(
             orders.refunds,
