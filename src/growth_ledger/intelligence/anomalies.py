@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from scipy.stats import nbinom, norm
 from statsmodels.stats.multitest import multipletests
 
-# Ratio KPIs with a count (clicks, conversions): which side is the count.
-COUNT_SIDE = {"cpc_eur": "denominator", "cpa_eur": "denominator", "conversion_rate": "numerator"}
 # KPI -> (numerator, denominator or None, minimum denominator to score the day)
 KPIS: dict[str, tuple[str, str | None, float]] = {
     "spend_eur": ("spend_eur", None, 0.0),
@@ -18,6 +18,8 @@ KPIS: dict[str, tuple[str, str | None, float]] = {
     "revenue_eur": ("revenue_eur", None, 0.0),
     "roas": ("revenue_eur", "spend_eur", 50.0),
 }
+# Ratio KPIs with a count (clicks, conversions): which side is the count.
+COUNT_SIDE = {"cpc_eur": "denominator", "cpa_eur": "denominator", "conversion_rate": "numerator"}
 MAD_TO_SD = 1.4826
 COLUMNS = [
     "anomaly_date",
@@ -242,6 +244,261 @@ def score_kpi_deviations(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+class CountKpi(NamedTuple):
+    """A KPI with a count on one side, as score_count_shifts models it."""
+
+    count: str  # the count column: clicks or conversions
+    exposure: str  # what buys the count: spend or clicks
+    side: str  # the count's side of the KPI: numerator or denominator
+    on_curve: bool  # count ~ exposure ** b on the spend-click curve, else proportional
+    # Promotion-calendar days left out: a planned sale moves conversions, while the
+    # price of a click given the day's spend is what the curve already models.
+    calendar: bool
+
+
+COUNT_KPIS: dict[str, CountKpi] = {
+    "cpc_eur": CountKpi("clicks", "spend_eur", "denominator", on_curve=True, calendar=False),
+    "cpa_eur": CountKpi("conversions", "spend_eur", "denominator", on_curve=True, calendar=True),
+    "conversion_rate": CountKpi(
+        "conversions", "clicks", "numerator", on_curve=False, calendar=True
+    ),
+}
+# Days between a scored day and the end of its baseline: a fresh shift is not learned
+# into its own baseline during its first week.
+BASELINE_GAP_DAYS = 7
+BASELINE_DAYS = 28
+# The spend-response curve needs a long window to see the spend vary (budget steps).
+CURVE_DAYS = 112
+
+
+def _window_ends(usable: pd.Series) -> np.ndarray:
+    """Per day, how many usable days lie BASELINE_GAP_DAYS or more before it: its
+    baseline windows end there. Windows count usable days, not calendar days, so a
+    promotion season (quiet days, left out) does not leave the weeks after it blind."""
+    usable_days = usable.index[usable.to_numpy()]
+    cutoffs = usable.index - pd.Timedelta(days=BASELINE_GAP_DAYS)
+    return np.searchsorted(usable_days.to_numpy(), cutoffs.to_numpy(), side="right")
+
+
+def _spend_response(clicks: pd.Series, spend: pd.Series, usable: pd.Series) -> pd.Series:
+    """Past-only elasticity b of a scope's clicks to its spend (clicks ~ spend ** b).
+
+    Clicks grow less than spend (diminishing returns), so a campaign's CPC moves with
+    every budget step and with the season; the count expected for a day's spend on
+    the campaign's own curve does not take that drift for a surge. OLS of log clicks
+    on log spend over the CURVE_DAYS usable days ending BASELINE_GAP_DAYS before the
+    day, clipped to [0, 1]: a euro more never buys more than proportionally more clicks.
+    """
+    on = usable & (spend > 0) & (clicks > 0)
+    log_x, log_y = np.log(spend[on]), np.log(clicks[on])
+    window = {"window": CURVE_DAYS, "min_periods": CURVE_DAYS // 2}
+    variance = log_x.rolling(**window).var().to_numpy()
+    covariance = log_x.rolling(**window).cov(log_y).to_numpy()
+    # Spend too steady to trace a curve: proportional (the plain ratio of sums).
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fitted = np.where(variance >= 0.005, covariance / variance, 1.0)
+    ends = _window_ends(on)
+    slope = np.where(ends > 0, fitted[np.maximum(ends - 1, 0)] if len(fitted) else 1.0, 1.0)
+    return pd.Series(np.nan_to_num(slope, nan=1.0), index=clicks.index).clip(0.0, 1.0)
+
+
+def _expected_counts(
+    count: pd.Series, exposure: pd.Series, usable: pd.Series, slope: pd.Series
+) -> pd.Series:
+    """Each day's expected count: its exposure ** b times the baseline rate of the
+    BASELINE_DAYS usable days ending BASELINE_GAP_DAYS before it, sum(count) /
+    sum(exposure ** b) with today's b (the past days' exposure on today's curve)."""
+    past_count = count[usable].to_numpy()
+    past_exposure = exposure[usable].to_numpy()
+    rate = np.full(len(count), np.nan)
+    for day, (end, b) in enumerate(zip(_window_ends(usable), slope.to_numpy(), strict=True)):
+        if end >= BASELINE_DAYS // 2:
+            first = max(0, end - BASELINE_DAYS)
+            scaled = np.sum(past_exposure[first:end] ** b)
+            rate[day] = np.sum(past_count[first:end]) / scaled if scaled > 0 else np.nan
+    return (pd.Series(rate, index=count.index) * exposure**slope).where(usable)
+
+
+def _dispersion(count: pd.Series, expected: pd.Series) -> pd.Series:
+    """Past-only NB over-dispersion tau2 (variance = mu + tau2 mu^2) over the 56 scored
+    days before: the robust spread (1.4826 x median absolute) of the relative error
+    (count - mu) / mu is sqrt(1 / mu + tau2). A median, so that a shift under way (or
+    an earlier one) does not inflate the noise it is measured against."""
+    on = expected.notna() & (expected > 0)
+    relative = ((count[on] - expected[on]) / expected[on]).shift(1)
+    window = {"window": 56, "min_periods": 28}
+    spread = MAD_TO_SD * relative.abs().rolling(**window).median()
+    poisson = (1 / expected[on]).shift(1).rolling(**window).mean()
+    tau2 = (spread**2 - poisson).clip(lower=1e-3, upper=1.0)
+    return tau2.reindex(count.index)
+
+
+def _nb_log_ratio(
+    count: pd.Series, expected: pd.Series, tau2: pd.Series, ratio: float
+) -> pd.Series:
+    """log P(count | mean ratio x expected) - log P(count | expected), NB of size 1 / tau2."""
+    size = 1 / tau2
+
+    def log_pmf(mean: pd.Series) -> np.ndarray:
+        return nbinom.logpmf(count.round(), size, size / (size + mean))
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.Series(log_pmf(ratio * expected) - log_pmf(expected), index=count.index)
+
+
+def _cusum(increments: pd.Series) -> pd.DataFrame:
+    """Page's CUSUM S_t = max(0, S_t-1 + increment_t), with each run's first day (the day
+    after S was last 0); a missing increment (no data, a quiet day) holds S."""
+    total, start = 0.0, pd.NaT
+    sums, starts = [], []
+    for day, value in increments.items():
+        if np.isfinite(value):
+            total = max(0.0, total + value)
+        if total == 0.0:
+            start = pd.NaT
+        elif pd.isna(start):
+            start = day
+        sums.append(total)
+        starts.append(start)
+    return pd.DataFrame({"statistic": sums, "run_start": starts}, index=increments.index)
+
+
+def _alarms(
+    count: pd.Series,
+    expected: pd.Series,
+    tau2: pd.Series,
+    design_change: float,
+    threshold: float,
+) -> pd.DataFrame:
+    """Days either one-sided NB CUSUM of a series is at or above threshold, with the run's
+    observed and expected counts from its first day to the alarm day."""
+    scored = expected.gt(0) & tau2.notna()
+    cumulative_count = count.where(scored, 0.0).cumsum()
+    cumulative_expected = expected.where(scored, 0.0).cumsum()
+    frames = []
+    for ratio in (1 + design_change, 1 / (1 + design_change)):
+        runs = _cusum(_nb_log_ratio(count, expected, tau2, ratio).where(scored))
+        runs = runs[runs["statistic"] >= threshold]
+        before = runs["run_start"] - pd.Timedelta(days=1)
+        frames.append(
+            runs.assign(
+                observed=cumulative_count.loc[runs.index].to_numpy()
+                - cumulative_count.reindex(before).fillna(0.0).to_numpy(),
+                expected=cumulative_expected.loc[runs.index].to_numpy()
+                - cumulative_expected.reindex(before).fillna(0.0).to_numpy(),
+            )
+        )
+    return pd.concat(frames)
+
+
+def score_count_shifts(
+    inputs: pd.DataFrame,
+    calendar: pd.DataFrame | None = None,
+    design_change: float = 0.25,
+    mean_days_between_false_alarms: float = 20_000.0,
+    min_ratio_change: float = 0.2,
+    materiality: float = 0.01,
+) -> pd.DataFrame:
+    """Sustained shifts of CPC, CPA and conversion rate: an NB CUSUM per scope, KPI, side.
+
+    Each day's count (clicks, conversions) is set against what its exposure (spend,
+    clicks) buys on the scope's own past curve, and the CUSUM adds up the
+    log-likelihood ratio of a design_change shift over every day since the shift
+    began: a +60% CPC at 20 clicks a day, lost in any single day's or week's noise,
+    piles up evidence day after day. The multiple-testing family is the series, not
+    the day: each (scope, KPI, direction) is one sequential test whose threshold
+    log(mean_days_between_false_alarms) keeps its mean time between false alarms at
+    least that long (Lorden's bound), however many days are watched. A flag also
+    needs the run's KPI change of at least min_ratio_change, the typical daily count
+    of KPIS' minimum volume (a 7-day sum) and the scope's spend share (materiality).
+    """
+    threshold = float(np.log(mean_days_between_false_alarms))
+    settings = (design_change, threshold, min_ratio_change, mean_days_between_false_alarms)
+    business = inputs.groupby("kpi_date")["spend_eur"].sum()
+    business.index = pd.to_datetime(business.index)
+    business_7d = business.rolling(7, min_periods=1).sum()
+    rows: list[dict[str, object]] = []
+    for (scope_type, scope_id), group in inputs.groupby(["scope_type", "scope_id"]):
+        daily = group.set_index("kpi_date").sort_index()
+        daily.index = pd.to_datetime(daily.index)
+        days = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
+        daily = daily.reindex(days)[["spend_eur", "clicks", "conversions"]].fillna(0.0)
+        if len(daily) < 56 or daily["spend_eur"].sum() <= 0:
+            continue
+        quiet = _calendar_days(calendar, days)
+        share = daily["spend_eur"].rolling(7, min_periods=1).sum() / business_7d.reindex(days)
+        material = share >= materiality
+        slope = _spend_response(daily["clicks"], daily["spend_eur"], daily["spend_eur"] > 0)
+        for kpi, spec in COUNT_KPIS.items():
+            count, exposure = daily[spec.count], daily[spec.exposure]
+            skipped = quiet if spec.calendar else pd.Series(False, index=days)
+            typical = count.where(~skipped).shift(1).rolling(28, min_periods=14).mean()
+            usable = (exposure > 0) & ~skipped & (typical >= KPIS[kpi][2] / 7)
+            if usable.sum() < 56:
+                continue
+            b = slope if spec.on_curve else pd.Series(1.0, index=days)
+            expected = _expected_counts(count, exposure, usable, b)
+            alarms = _alarms(count, expected, _dispersion(count, expected), *settings[:2])
+            alarms = alarms[material.reindex(alarms.index).fillna(False).to_numpy()]
+            scope = (scope_type, scope_id, kpi, spec.side)
+            rows.extend(
+                row
+                for day, alarm in alarms.iterrows()
+                if (row := _shift_row(day, alarm, scope, daily, settings)) is not None
+            )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _shift_row(
+    day: pd.Timestamp,
+    alarm: pd.Series,
+    scope: tuple[str, str, str, str],
+    daily: pd.DataFrame,
+    settings: tuple[float, float, float, float],
+) -> dict[str, object] | None:
+    """The anomaly row of a CUSUM alarm day; None when the run's KPI change is too small
+    (or a count of 0: a ratio over it has no value, and tracking breaks watch zeros)."""
+    scope_type, scope_id, kpi, side = scope
+    design_change, threshold, min_ratio_change, mean_days = settings
+    if alarm["observed"] <= 0 or alarm["expected"] <= 0:
+        return None
+    count_ratio = float(alarm["observed"] / alarm["expected"])
+    kpi_ratio = count_ratio if side == "numerator" else 1 / count_ratio
+    if abs(np.log(kpi_ratio)) < np.log1p(min_ratio_change):
+        return None
+    numerator, denominator = KPIS[kpi][0], str(KPIS[kpi][1])
+    run = daily.loc[alarm["run_start"] : day]
+    observed = float(run[numerator].sum() / run[denominator].sum())
+    expected = observed / kpi_ratio
+    spec = COUNT_KPIS[kpi]
+    curve = "on the scope's spend-click curve" if spec.on_curve else "at the past rate"
+    return {
+        "anomaly_date": day.date(),
+        "anomaly_type": "kpi_deviation",
+        "scope_type": scope_type,
+        "scope_id": scope_id,
+        "kpi": kpi,
+        "observed_value": observed,
+        "expected_value": expected,
+        "deviation": observed - expected,
+        "deviation_pct": kpi_ratio - 1,
+        # The z whose one-sided normal log-likelihood ratio equals the CUSUM's.
+        "robust_z": float(np.sign(kpi_ratio - 1) * np.sqrt(2 * alarm["statistic"])),
+        "p_value": None,
+        "direction": "above" if kpi_ratio > 1 else "below",
+        "severity": _severity(abs(kpi_ratio - 1), min_ratio_change, 2 * min_ratio_change),
+        "detection_rule": (
+            f"{kpi} {kpi_ratio - 1:+.0%} over the {(day - alarm['run_start']).days + 1} day(s) "
+            f"since {alarm['run_start'].date()}: daily {spec.count} vs what the day's "
+            f"{spec.exposure.removesuffix('_eur')} buys {curve}, 4 weeks ending a week "
+            f"before (negative binomial); CUSUM of the log-likelihood ratio of a "
+            f"{design_change:.0%} shift {alarm['statistic']:.1f} >= {threshold:.1f} "
+            f"(a false alarm per series at most every {mean_days:,.0f} days on average), "
+            f"change >= {min_ratio_change:.0%}"
+        ),
+    }
+
+
 def detect_conversion_breaks(
     checks: pd.DataFrame, max_p_value: float = 2e-3, min_days: int = 3
 ) -> pd.DataFrame:
@@ -427,6 +684,7 @@ def detect_all(
         product_costs = _stable(product_costs, ["product_line", "sku", "order_date"])
     frames = [
         score_kpi_deviations(kpi_inputs, calendar),
+        score_count_shifts(kpi_inputs, calendar),
         detect_conversion_breaks(checks),
         detect_revenue_drift(checks),
         detect_source_delays(arrivals),
