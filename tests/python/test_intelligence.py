@@ -4,11 +4,13 @@ Bars, and why:
 - tracking break, GA4 revenue drift, late extracts: day-level precision and
   recall >= 0.8. The signals are large (conversions at 0 for 5 days, a 7%
   revenue gap on matched orders, 5-day-late files), so anything less is a bug.
-- KPI deviations: on synthetic series with known noise (the demo's 1.6x CPC on
-  ~18 clicks a day is within its campaign's week-to-week noise, so it is not
-  a fair bar for a detector that controls false discoveries): a doubled CPC is
-  found inside its window, quiet campaigns give no flag, baselines use only the
-  past, and promotion-calendar days are not flagged.
+- KPI deviations: on synthetic series with known noise: a doubled CPC is found
+  inside its window, quiet campaigns give no flag, baselines use only the past,
+  and promotion-calendar days are not flagged. Sustained count shifts (CUSUM): a
+  +60% CPC for 14 days at ~20 clicks a day (the demo's case, lost in any single
+  week's noise), on a campaign whose budget steps every month and whose CPC rises
+  with its spend, is flagged within its days plus a week, and the same campaigns
+  without it give no flag.
 - Wasted campaign: must be flagged; precision >= 0.9 against the truth set
   (true revenue x contribution margin rate < spend, from the generator's
   attribution truth); every cut action must be in that set (no action with a
@@ -33,6 +35,7 @@ from growth_ledger.intelligence.anomalies import (
     _count_scores,
     _past_scores,
     detect_all,
+    score_count_shifts,
     score_kpi_deviations,
 )
 from growth_ledger.intelligence.audience import export_audiences
@@ -169,6 +172,75 @@ def test_promotion_calendar_days_are_neither_flagged_nor_baseline():
     without, with_calendar = score_kpi_deviations(inputs), score_kpi_deviations(inputs, calendar)
     assert (without["kpi"] == "revenue_eur").any()
     assert not (with_calendar["kpi"] == "revenue_eur").any()
+
+
+def _drifting_campaign(seed: int, days: int = 300, surge: tuple[int, int, float] | None = None):
+    """A small campaign like the demo's surge target: ~27 EUR a day stepped by a monthly
+    budget decision (lognormal 0.18) and a season, clicks ~ spend ** 0.75 (~20 a day,
+    CPC rising with spend), daily noise on both; surge = (first day, days, CPC factor)."""
+    rng = np.random.default_rng(seed)
+    index = np.arange(days)
+    steps = rng.lognormal(0, 0.18, days // 30 + 1)[index // 30]
+    season = 1 + 0.25 * np.sin(2 * np.pi * index / 365)
+    spend = 27 * steps * season * rng.lognormal(0, 0.08, days)
+    rate = 20 * (spend / 27) ** 0.75 * rng.lognormal(0, 0.1, days)
+    if surge is not None:
+        first, length, factor = surge
+        rate[first : first + length] /= factor
+    clicks = rng.poisson(rate)
+    return pd.DataFrame(
+        {
+            "scope_type": "campaign",
+            "scope_id": f"google_ads:{seed}",
+            "kpi_date": pd.date_range("2025-10-01", periods=days, freq="D").date,
+            "spend_eur": spend,
+            "clicks": clicks.astype(float),
+            "conversions": rng.poisson(0.03 * clicks).astype(float),
+            "revenue_eur": 80 * rng.lognormal(0, 0.1, days),
+        }
+    )
+
+
+def test_cusum_finds_a_sustained_cpc_rise_at_20_clicks_a_day():
+    """The demo's case: +60% CPC for 14 days on ~20 clicks a day, drifting budget. Found
+    within its days plus the week after (the evaluation's window), as a CPC above its
+    expectation, never before it starts."""
+    quiet = [_drifting_campaign(seed) for seed in range(21, 27)]
+    surged = _drifting_campaign(20, surge=(220, 14, 1.6))
+    flags = score_count_shifts(pd.concat([surged, *quiet]))
+    cpc = flags[(flags["scope_id"] == "google_ads:20") & (flags["kpi"] == "cpc_eur")]
+    days = pd.date_range("2025-10-01", periods=300, freq="D").date
+    assert not cpc.empty, "the sustained +60% CPC was not flagged"
+    assert days[220] <= min(cpc["anomaly_date"]) <= days[220 + 14 + 6], min(cpc["anomaly_date"])
+    assert set(cpc["direction"]) == {"above"}
+    assert cpc["deviation_pct"].between(0.2, 1.2).all(), cpc["deviation_pct"].tolist()
+    assert cpc["detection_rule"].str.contains("CUSUM").all()
+    assert flags[flags["scope_id"] != "google_ads:20"].empty
+
+
+def test_cusum_quiet_on_drifting_campaigns_without_a_shift():
+    """The same campaigns, budget steps and seasons, no surge: no flag at all (the spend-
+    click curve explains the CPC moving with the budget)."""
+    quiet = pd.concat([_drifting_campaign(seed) for seed in range(20, 32)])
+    flags = score_count_shifts(quiet)
+    assert flags.empty, flags[["scope_id", "kpi", "anomaly_date", "detection_rule"]].head()
+
+
+def test_cusum_uses_only_the_past():
+    """Rows dated up to a day do not change when later days are added (as of the day)."""
+    inputs = pd.concat(
+        [_drifting_campaign(20, surge=(220, 14, 1.6)), _drifting_campaign(41)]
+    )
+    cut_day = pd.date_range("2025-10-01", periods=300, freq="D").date[232]
+    full = score_count_shifts(inputs)
+    cut = score_count_shifts(inputs[inputs["kpi_date"] <= cut_day])
+    assert not cut.empty
+    # A flag's run can go on after cut_day (its rule then counts more days): compare the days.
+    early = full[full["anomaly_date"] <= cut_day]
+    pd.testing.assert_frame_equal(
+        early[["anomaly_date", "scope_id", "kpi", "direction"]].reset_index(drop=True),
+        cut[["anomaly_date", "scope_id", "kpi", "direction"]].reset_index(drop=True),
+    )
 
 
 def _truly_unprofitable(warehouse, truth: dict) -> set[str]:

@@ -280,8 +280,9 @@ def _window_ends(usable: pd.Series) -> np.ndarray:
     return np.searchsorted(usable_days.to_numpy(), cutoffs.to_numpy(), side="right")
 
 
-def _spend_response(clicks: pd.Series, spend: pd.Series, usable: pd.Series) -> pd.Series:
-    """Past-only elasticity b of a scope's clicks to its spend (clicks ~ spend ** b).
+def _spend_response(clicks: pd.Series, spend: pd.Series, usable: pd.Series) -> pd.DataFrame:
+    """Past-only elasticity b of a scope's clicks to its spend (clicks ~ spend ** b), and
+    the variance of its estimate.
 
     Clicks grow less than spend (diminishing returns), so a campaign's CPC moves with
     every budget step and with the season; the count expected for a day's spend on
@@ -292,110 +293,141 @@ def _spend_response(clicks: pd.Series, spend: pd.Series, usable: pd.Series) -> p
     on = usable & (spend > 0) & (clicks > 0)
     log_x, log_y = np.log(spend[on]), np.log(clicks[on])
     window = {"window": CURVE_DAYS, "min_periods": CURVE_DAYS // 2}
-    variance = log_x.rolling(**window).var().to_numpy()
+    var_x = log_x.rolling(**window).var().to_numpy()
+    var_y = log_y.rolling(**window).var().to_numpy()
     covariance = log_x.rolling(**window).cov(log_y).to_numpy()
-    # Spend too steady to trace a curve: proportional (the plain ratio of sums).
+    n = log_x.rolling(**window).count().to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        fitted = np.where(variance >= 0.005, covariance / variance, 1.0)
+        # Spend too steady to trace a curve: proportional (the plain ratio of sums).
+        steady = ~(var_x >= 0.005)
+        fitted = np.where(steady, 1.0, covariance / var_x)
+        # OLS standard error of the slope: residual variance / (n var_x).
+        fitted_var = np.where(steady, 0.0, (var_y - covariance**2 / var_x) / ((n - 2) * var_x))
     ends = _window_ends(on)
-    slope = np.where(ends > 0, fitted[np.maximum(ends - 1, 0)] if len(fitted) else 1.0, 1.0)
-    return pd.Series(np.nan_to_num(slope, nan=1.0), index=clicks.index).clip(0.0, 1.0)
+    known = ends > 0
+    pick = np.maximum(ends - 1, 0)
+    slope = np.where(known, fitted[pick], 1.0) if len(fitted) else np.ones(len(ends))
+    slope_var = np.where(known, fitted_var[pick], 0.0) if len(fitted) else np.zeros(len(ends))
+    return pd.DataFrame(
+        {
+            "slope": np.clip(np.nan_to_num(slope, nan=1.0), 0.0, 1.0),
+            "slope_var": np.clip(np.nan_to_num(slope_var, nan=0.0), 0.0, None),
+        },
+        index=clicks.index,
+    )
 
 
-def _expected_counts(
-    count: pd.Series, exposure: pd.Series, usable: pd.Series, slope: pd.Series
-) -> pd.Series:
-    """Each day's expected count: its exposure ** b times the baseline rate of the
-    BASELINE_DAYS usable days ending BASELINE_GAP_DAYS before it, sum(count) /
-    sum(exposure ** b) with today's b (the past days' exposure on today's curve)."""
-    past_count = count[usable].to_numpy()
-    past_exposure = exposure[usable].to_numpy()
-    rate = np.full(len(count), np.nan)
-    for day, (end, b) in enumerate(zip(_window_ends(usable), slope.to_numpy(), strict=True)):
-        if end >= BASELINE_DAYS // 2:
-            first = max(0, end - BASELINE_DAYS)
-            scaled = np.sum(past_exposure[first:end] ** b)
-            rate[day] = np.sum(past_count[first:end]) / scaled if scaled > 0 else np.nan
-    return (pd.Series(rate, index=count.index) * exposure**slope).where(usable)
+# The days of an alarm's run are left out of later baselines, so the level after a
+# surge is compared with the level before it (not with the surge: no mirror alarm when
+# it ends); a run that lasts this long is the new normal: its days go back into the
+# baseline and the CUSUM restarts.
+MAX_EXCLUDED_RUN_DAYS = 28
 
 
-def _dispersion(count: pd.Series, expected: pd.Series) -> pd.Series:
-    """Past-only NB over-dispersion tau2 (variance = mu + tau2 mu^2) over the 56 scored
-    days before: the robust spread (1.4826 x median absolute) of the relative error
-    (count - mu) / mu is sqrt(1 / mu + tau2). A median, so that a shift under way (or
-    an earlier one) does not inflate the noise it is measured against."""
-    on = expected.notna() & (expected > 0)
-    relative = ((count[on] - expected[on]) / expected[on]).shift(1)
-    window = {"window": 56, "min_periods": 28}
-    spread = MAD_TO_SD * relative.abs().rolling(**window).median()
-    poisson = (1 / expected[on]).shift(1).rolling(**window).mean()
-    tau2 = (spread**2 - poisson).clip(lower=1e-3, upper=1.0)
-    return tau2.reindex(count.index)
+class _Series(NamedTuple):
+    """One scope's count KPI, as numpy arrays over consecutive days."""
+
+    count: np.ndarray
+    log_exposure: np.ndarray  # NaN where nothing was bought
+    usable: np.ndarray  # bool: scored and baseline (exposure, volume, not a quiet day)
+    slope: np.ndarray  # b of count ~ exposure ** b (1: proportional)
+    slope_var: np.ndarray
 
 
-def _nb_log_ratio(
-    count: pd.Series, expected: pd.Series, tau2: pd.Series, ratio: float
-) -> pd.Series:
-    """log P(count | mean ratio x expected) - log P(count | expected), NB of size 1 / tau2."""
+def _expectation(series: _Series, clean: np.ndarray, day: int) -> tuple[float, float]:
+    """Expected count of `day` and the variance of its log, from the BASELINE_DAYS clean
+    usable days ending BASELINE_GAP_DAYS before it: sum(count) / sum(exposure ** b)
+    with today's b (the past days' exposure on today's curve), times exposure ** b.
+    The variance is the slope's (its variance x the squared distance of today's log
+    exposure from the window's mean: large right after a budget step) plus the rate's
+    (1 / its count). NaN when the window is too short."""
+    end = day - BASELINE_GAP_DAYS + 1
+    window = np.flatnonzero(clean[: max(end, 0)])[-BASELINE_DAYS:]
+    counted = float(series.count[window].sum())
+    if len(window) < BASELINE_DAYS // 2 or counted <= 0:
+        return np.nan, np.nan
+    b = series.slope[day]
+    log_x = series.log_exposure[window]
+    rate = counted / float(np.exp(b * log_x).sum())
+    distance = series.log_exposure[day] - float(log_x.mean())
+    return rate * float(np.exp(b * series.log_exposure[day])), (
+        series.slope_var[day] * distance**2 + 1 / counted
+    )
+
+
+def _noise(excess: np.ndarray, mean_squared: np.ndarray, past: np.ndarray) -> float:
+    """NB over-dispersion tau2 (variance = mu + tau2 mu^2) by moments over the 56 clean
+    scored days before: squared errors beyond the Poisson variance, per mu^2."""
+    days = np.flatnonzero(past)[-56:]
+    if len(days) < 28:
+        return np.nan
+    return float(np.clip(excess[days].sum() / mean_squared[days].sum(), 1e-3, 1.0))
+
+
+def _log_ratio(count: float, mean: float, tau2: float, ratio: float) -> float:
+    """log P(count | mean ratio x mean) - log P(count | mean), NB of size 1 / tau2."""
     size = 1 / tau2
-
-    def log_pmf(mean: pd.Series) -> np.ndarray:
-        return nbinom.logpmf(count.round(), size, size / (size + mean))
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return pd.Series(log_pmf(ratio * expected) - log_pmf(expected), index=count.index)
+    shifted = nbinom.logpmf(round(count), size, size / (size + ratio * mean))
+    return float(shifted - nbinom.logpmf(round(count), size, size / (size + mean)))
 
 
-def _cusum(increments: pd.Series) -> pd.DataFrame:
-    """Page's CUSUM S_t = max(0, S_t-1 + increment_t), with each run's first day (the day
-    after S was last 0); a missing increment (no data, a quiet day) holds S."""
-    total, start = 0.0, pd.NaT
-    sums, starts = [], []
-    for day, value in increments.items():
-        if np.isfinite(value):
-            total = max(0.0, total + value)
-        if total == 0.0:
-            start = pd.NaT
-        elif pd.isna(start):
-            start = day
-        sums.append(total)
-        starts.append(start)
-    return pd.DataFrame({"statistic": sums, "run_start": starts}, index=increments.index)
+def _watch(series: _Series, design_change: float, threshold: float) -> list[dict[str, float]]:
+    """Both one-sided NB CUSUMs of one series, day by day; one dict per alarm day.
 
-
-def _alarms(
-    count: pd.Series,
-    expected: pd.Series,
-    tau2: pd.Series,
-    design_change: float,
-    threshold: float,
-) -> pd.DataFrame:
-    """Days either one-sided NB CUSUM of a series is at or above threshold, with the run's
-    observed and expected counts from its first day to the alarm day."""
-    scored = expected.gt(0) & tau2.notna()
-    cumulative_count = count.where(scored, 0.0).cumsum()
-    cumulative_expected = expected.where(scored, 0.0).cumsum()
-    frames = []
-    for ratio in (1 + design_change, 1 / (1 + design_change)):
-        runs = _cusum(_nb_log_ratio(count, expected, tau2, ratio).where(scored))
-        runs = runs[runs["statistic"] >= threshold]
-        before = runs["run_start"] - pd.Timedelta(days=1)
-        frames.append(
-            runs.assign(
-                observed=cumulative_count.loc[runs.index].to_numpy()
-                - cumulative_count.reindex(before).fillna(0.0).to_numpy(),
-                expected=cumulative_expected.loc[runs.index].to_numpy()
-                - cumulative_expected.reindex(before).fillna(0.0).to_numpy(),
+    Page's CUSUM S = max(0, S + increment) adds each day's log-likelihood ratio of a
+    count design_change above (or below) its expectation; an alarm is S >= threshold,
+    with the run's first day (the day after S was last 0) and its observed and
+    expected counts from then to the alarm day. A day without data holds S.
+    """
+    days = len(series.count)
+    clean = series.usable.copy()
+    scored = np.zeros(days, dtype=bool)
+    expected, excess, mean_squared = np.zeros(days), np.zeros(days), np.zeros(days)
+    sides = {1: 1 + design_change, -1: 1 / (1 + design_change)}
+    statistic, start = dict.fromkeys(sides, 0.0), dict.fromkeys(sides, -1)
+    alarms: list[dict[str, float]] = []
+    for day in range(days):
+        if not series.usable[day]:
+            continue
+        mean, prediction_var = _expectation(series, clean, day)
+        if not (np.isfinite(mean) and mean > 0):
+            continue
+        tau2 = _noise(excess, mean_squared, clean & expected.astype(bool)) + prediction_var
+        count = float(series.count[day])
+        expected[day] = mean
+        excess[day], mean_squared[day] = (count - mean) ** 2 - mean, mean**2
+        if not np.isfinite(tau2):
+            continue  # its error still feeds the noise of the days after it
+        scored[day] = True
+        for sign, ratio in sides.items():
+            increment = _log_ratio(count, mean, min(tau2, 1.0), ratio)
+            statistic[sign] = max(0.0, statistic[sign] + increment)
+            start[sign] = -1 if statistic[sign] == 0 else start[sign] if start[sign] >= 0 else day
+            if statistic[sign] < threshold:
+                continue
+            run = slice(start[sign], day + 1)
+            alarms.append(
+                {
+                    "day": day,
+                    "run_start": start[sign],
+                    "statistic": statistic[sign],
+                    "observed": float(series.count[run][scored[run]].sum()),
+                    "expected": float(expected[run][scored[run]].sum()),
+                }
             )
-        )
-    return pd.concat(frames)
+            if day - start[sign] < MAX_EXCLUDED_RUN_DAYS:
+                clean[run] = False
+            else:  # the new normal: back into the baseline, and the watch starts afresh
+                clean[run] = series.usable[run]
+                statistic[sign], start[sign] = 0.0, -1
+    return alarms
 
 
 def score_count_shifts(
     inputs: pd.DataFrame,
     calendar: pd.DataFrame | None = None,
-    design_change: float = 0.25,
-    mean_days_between_false_alarms: float = 20_000.0,
+    design_change: float = 0.4,
+    mean_days_between_false_alarms: float = 5_000.0,
     min_ratio_change: float = 0.2,
     materiality: float = 0.01,
 ) -> pd.DataFrame:
@@ -428,7 +460,8 @@ def score_count_shifts(
         quiet = _calendar_days(calendar, days)
         share = daily["spend_eur"].rolling(7, min_periods=1).sum() / business_7d.reindex(days)
         material = share >= materiality
-        slope = _spend_response(daily["clicks"], daily["spend_eur"], daily["spend_eur"] > 0)
+        curve = _spend_response(daily["clicks"], daily["spend_eur"], daily["spend_eur"] > 0)
+        proportional = pd.DataFrame({"slope": 1.0, "slope_var": 0.0}, index=days)
         for kpi, spec in COUNT_KPIS.items():
             count, exposure = daily[spec.count], daily[spec.exposure]
             skipped = quiet if spec.calendar else pd.Series(False, index=days)
@@ -436,9 +469,19 @@ def score_count_shifts(
             usable = (exposure > 0) & ~skipped & (typical >= KPIS[kpi][2] / 7)
             if usable.sum() < 56:
                 continue
-            b = slope if spec.on_curve else pd.Series(1.0, index=days)
-            expected = _expected_counts(count, exposure, usable, b)
-            alarms = _alarms(count, expected, _dispersion(count, expected), *settings[:2])
+            curve_of = curve if spec.on_curve else proportional
+            series = _Series(
+                count.to_numpy(dtype=float),
+                np.log(exposure.where(exposure > 0)).to_numpy(),
+                usable.to_numpy(),
+                curve_of["slope"].to_numpy(),
+                curve_of["slope_var"].to_numpy(),
+            )
+            alarms = pd.DataFrame(_watch(series, *settings[:2]))
+            if alarms.empty:
+                continue
+            alarms.index = days[alarms["day"].to_numpy()]
+            alarms["run_start"] = days[alarms["run_start"].to_numpy()]
             alarms = alarms[material.reindex(alarms.index).fillna(False).to_numpy()]
             scope = (scope_type, scope_id, kpi, spec.side)
             rows.extend(
