@@ -228,9 +228,7 @@ def test_cusum_quiet_on_drifting_campaigns_without_a_shift():
 
 def test_cusum_uses_only_the_past():
     """Rows dated up to a day do not change when later days are added (as of the day)."""
-    inputs = pd.concat(
-        [_drifting_campaign(20, surge=(220, 14, 1.6)), _drifting_campaign(41)]
-    )
+    inputs = pd.concat([_drifting_campaign(20, surge=(220, 14, 1.6)), _drifting_campaign(41)])
     cut_day = pd.date_range("2025-10-01", periods=300, freq="D").date[232]
     full = score_count_shifts(inputs)
     cut = score_count_shifts(inputs[inputs["kpi_date"] <= cut_day])
