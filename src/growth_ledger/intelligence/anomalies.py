@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -365,10 +366,14 @@ def _noise(excess: np.ndarray, mean_squared: np.ndarray, past: np.ndarray) -> fl
 
 
 def _log_ratio(count: float, mean: float, tau2: float, ratio: float) -> float:
-    """log P(count | mean ratio x mean) - log P(count | mean), NB of size 1 / tau2."""
+    """log P(count | mean ratio x mean) - log P(count | mean), NB of size r = 1 / tau2.
+
+    The NB's gamma terms do not depend on the mean and cancel, leaving
+    (count + r) log((r + mean) / (r + ratio mean)) + count log(ratio)."""
     size = 1 / tau2
-    shifted = nbinom.logpmf(round(count), size, size / (size + ratio * mean))
-    return float(shifted - nbinom.logpmf(round(count), size, size / (size + mean)))
+    return (count + size) * math.log((size + mean) / (size + ratio * mean)) + count * math.log(
+        ratio
+    )
 
 
 def _watch(series: _Series, design_change: float, threshold: float) -> list[dict[str, float]]:
