@@ -537,3 +537,25 @@ def test_anomalies_do_not_depend_on_row_order_or_float_noise(warehouse):
     pd.testing.assert_frame_equal(
         detect_all(kpi_inputs, checks, arrivals, product_costs=product_costs), expected
     )
+
+
+def test_detect_all_on_days_with_nothing_to_flag_is_empty_not_an_error():
+    """The replay cuts the inputs at an event's first day: early in a world that can leave
+    every detector empty, and the detector must say so with an empty frame."""
+    inputs = _drifting_campaign(60, days=40)
+    checks = pd.DataFrame(
+        columns=["check_name", "scope_id", "check_date", "volume", "observed_value"]
+    )
+    day = inputs["kpi_date"].iloc[-1]
+    arrivals = pd.DataFrame(
+        {
+            "source_name": ["google_ads"],
+            "data_date": [day],
+            "days_late": [0.0],
+            "cadence": ["daily"],
+            "first_extracted_date": [day],
+            "expected_arrival_date": [day],
+        }
+    )
+    found = detect_all(inputs, checks, arrivals)
+    assert found.empty and "detection_rule" in found.columns

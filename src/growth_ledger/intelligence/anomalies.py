@@ -738,7 +738,9 @@ def detect_all(
         detect_source_delays(arrivals),
         detect_cost_rises(product_costs) if product_costs is not None else pd.DataFrame(),
     ]
-    result = pd.concat([frame for frame in frames if not frame.empty], ignore_index=True)
+    found = [frame for frame in frames if not frame.empty]
+    # Nothing at all (the replay's first weeks of data): an empty frame, not an error.
+    result = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COLUMNS)
     result["anomaly_date"] = pd.to_datetime(result["anomaly_date"]).dt.date
     return result.sort_values(["anomaly_date", "anomaly_type", "scope_id", "kpi"]).reset_index(
         drop=True
