@@ -707,6 +707,16 @@ def _stable(frame: pd.DataFrame, keys: list[str], digits: int = 6) -> pd.DataFra
     return rounded.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+def _not_flagged_in(shifts: pd.DataFrame, deviations: pd.DataFrame) -> pd.DataFrame:
+    """CUSUM rows whose day, scope and KPI the FDR test did not flag already: one row per
+    anomaly key (fct_kpi_anomalies hashes it), the FDR test's when both fire."""
+    keys = ["anomaly_date", "scope_type", "scope_id", "kpi"]
+    if shifts.empty or deviations.empty:
+        return shifts
+    taken = pd.MultiIndex.from_frame(deviations[keys].astype(str))
+    return shifts[~pd.MultiIndex.from_frame(shifts[keys].astype(str)).isin(taken)]
+
+
 def detect_all(
     kpi_inputs: pd.DataFrame,
     checks: pd.DataFrame,
@@ -730,9 +740,10 @@ def detect_all(
     arrivals = _stable(arrivals, ["source_name", "data_date"])
     if product_costs is not None:
         product_costs = _stable(product_costs, ["product_line", "sku", "order_date"])
+    deviations = score_kpi_deviations(kpi_inputs, calendar)
     frames = [
-        score_kpi_deviations(kpi_inputs, calendar),
-        score_count_shifts(kpi_inputs, calendar),
+        deviations,
+        _not_flagged_in(score_count_shifts(kpi_inputs, calendar), deviations),
         detect_conversion_breaks(checks),
         detect_revenue_drift(checks),
         detect_source_delays(arrivals),
