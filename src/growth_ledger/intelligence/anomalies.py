@@ -1,4 +1,5 @@
-"""KPI deviations against past-only robust baselines, tracking breaks, late sources."""
+"""KPI deviations against past-only robust baselines, sustained CPC / CPA / conversion-rate
+shifts (NB CUSUM), tracking breaks, revenue drift, late sources."""
 
 from __future__ import annotations
 
