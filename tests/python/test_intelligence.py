@@ -4,11 +4,13 @@ Bars, and why:
 - tracking break, GA4 revenue drift, late extracts: day-level precision and
   recall >= 0.8. The signals are large (conversions at 0 for 5 days, a 7%
   revenue gap on matched orders, 5-day-late files), so anything less is a bug.
-- KPI deviations: on synthetic series with known noise (the demo's 1.6x CPC on
-  ~18 clicks a day is within its campaign's week-to-week noise, so it is not
-  a fair bar for a detector that controls false discoveries): a doubled CPC is
-  found inside its window, quiet campaigns give no flag, baselines use only the
-  past, and promotion-calendar days are not flagged.
+- KPI deviations: on synthetic series with known noise: a doubled CPC is found
+  inside its window, quiet campaigns give no flag, baselines use only the past,
+  and promotion-calendar days are not flagged. Sustained count shifts (CUSUM): a
+  +60% CPC for 14 days at ~20 clicks a day (the demo's case, lost in any single
+  week's noise), on a campaign whose budget steps every month and whose CPC rises
+  with its spend, is flagged within its days plus a week, and the same campaigns
+  without it give no flag.
 - Wasted campaign: must be flagged; precision >= 0.9 against the truth set
   (true revenue x contribution margin rate < spend, from the generator's
   attribution truth); every cut action must be in that set (no action with a
@@ -33,6 +35,7 @@ from growth_ledger.intelligence.anomalies import (
     _count_scores,
     _past_scores,
     detect_all,
+    score_count_shifts,
     score_kpi_deviations,
 )
 from growth_ledger.intelligence.audience import export_audiences
@@ -169,6 +172,73 @@ def test_promotion_calendar_days_are_neither_flagged_nor_baseline():
     without, with_calendar = score_kpi_deviations(inputs), score_kpi_deviations(inputs, calendar)
     assert (without["kpi"] == "revenue_eur").any()
     assert not (with_calendar["kpi"] == "revenue_eur").any()
+
+
+def _drifting_campaign(seed: int, days: int = 300, surge: tuple[int, int, float] | None = None):
+    """A small campaign like the demo's surge target: ~27 EUR a day stepped by a monthly
+    budget decision (lognormal 0.18) and a season, clicks ~ spend ** 0.75 (~20 a day,
+    CPC rising with spend), daily noise on both; surge = (first day, days, CPC factor)."""
+    rng = np.random.default_rng(seed)
+    index = np.arange(days)
+    steps = rng.lognormal(0, 0.18, days // 30 + 1)[index // 30]
+    season = 1 + 0.25 * np.sin(2 * np.pi * index / 365)
+    spend = 27 * steps * season * rng.lognormal(0, 0.08, days)
+    rate = 20 * (spend / 27) ** 0.75 * rng.lognormal(0, 0.1, days)
+    if surge is not None:
+        first, length, factor = surge
+        rate[first : first + length] /= factor
+    clicks = rng.poisson(rate)
+    return pd.DataFrame(
+        {
+            "scope_type": "campaign",
+            "scope_id": f"google_ads:{seed}",
+            "kpi_date": pd.date_range("2025-10-01", periods=days, freq="D").date,
+            "spend_eur": spend,
+            "clicks": clicks.astype(float),
+            "conversions": rng.poisson(0.03 * clicks).astype(float),
+            "revenue_eur": 80 * rng.lognormal(0, 0.1, days),
+        }
+    )
+
+
+def test_cusum_finds_a_sustained_cpc_rise_at_20_clicks_a_day():
+    """The demo's case: +60% CPC for 14 days on ~20 clicks a day, drifting budget. Found
+    within its days plus the week after (the evaluation's window), as a CPC above its
+    expectation, never before it starts."""
+    quiet = [_drifting_campaign(seed) for seed in range(21, 27)]
+    surged = _drifting_campaign(20, surge=(220, 14, 1.6))
+    flags = score_count_shifts(pd.concat([surged, *quiet]))
+    cpc = flags[(flags["scope_id"] == "google_ads:20") & (flags["kpi"] == "cpc_eur")]
+    days = pd.date_range("2025-10-01", periods=300, freq="D").date
+    assert not cpc.empty, "the sustained +60% CPC was not flagged"
+    assert days[220] <= min(cpc["anomaly_date"]) <= days[220 + 14 + 6], min(cpc["anomaly_date"])
+    assert set(cpc["direction"]) == {"above"}
+    assert cpc["deviation_pct"].between(0.2, 1.2).all(), cpc["deviation_pct"].tolist()
+    assert cpc["detection_rule"].str.contains("CUSUM").all()
+    assert flags[flags["scope_id"] != "google_ads:20"].empty
+
+
+def test_cusum_quiet_on_drifting_campaigns_without_a_shift():
+    """The same campaigns, budget steps and seasons, no surge: no flag at all (the spend-
+    click curve explains the CPC moving with the budget)."""
+    quiet = pd.concat([_drifting_campaign(seed) for seed in range(20, 32)])
+    flags = score_count_shifts(quiet)
+    assert flags.empty, flags[["scope_id", "kpi", "anomaly_date", "detection_rule"]].head()
+
+
+def test_cusum_uses_only_the_past():
+    """Rows dated up to a day do not change when later days are added (as of the day)."""
+    inputs = pd.concat([_drifting_campaign(20, surge=(220, 14, 1.6)), _drifting_campaign(41)])
+    cut_day = pd.date_range("2025-10-01", periods=300, freq="D").date[232]
+    full = score_count_shifts(inputs)
+    cut = score_count_shifts(inputs[inputs["kpi_date"] <= cut_day])
+    assert not cut.empty
+    # A flag's run can go on after cut_day (its rule then counts more days): compare the days.
+    early = full[full["anomaly_date"] <= cut_day]
+    pd.testing.assert_frame_equal(
+        early[["anomaly_date", "scope_id", "kpi", "direction"]].reset_index(drop=True),
+        cut[["anomaly_date", "scope_id", "kpi", "direction"]].reset_index(drop=True),
+    )
 
 
 def _truly_unprofitable(warehouse, truth: dict) -> set[str]:
@@ -467,3 +537,53 @@ def test_anomalies_do_not_depend_on_row_order_or_float_noise(warehouse):
     pd.testing.assert_frame_equal(
         detect_all(kpi_inputs, checks, arrivals, product_costs=product_costs), expected
     )
+
+
+def test_detect_all_on_days_with_nothing_to_flag_is_empty_not_an_error():
+    """The replay cuts the inputs at an event's first day: early in a world that can leave
+    every detector empty, and the detector must say so with an empty frame."""
+    inputs = _drifting_campaign(60, days=40)
+    checks = pd.DataFrame(
+        columns=["check_name", "scope_id", "check_date", "volume", "observed_value"]
+    )
+    day = inputs["kpi_date"].iloc[-1]
+    arrivals = pd.DataFrame(
+        {
+            "source_name": ["google_ads"],
+            "data_date": [day],
+            "days_late": [0.0],
+            "cadence": ["daily"],
+            "first_extracted_date": [day],
+            "expected_arrival_date": [day],
+        }
+    )
+    found = detect_all(inputs, checks, arrivals)
+    assert found.empty and "detection_rule" in found.columns
+
+
+def test_one_row_per_day_scope_and_kpi_when_both_kpi_tests_fire():
+    """A doubled CPC on ~100 clicks a day fires the FDR test and the CUSUM on the same days:
+    fct_kpi_anomalies hashes date, type, scope and KPI into a unique id, so one row each."""
+    surge = np.ones(240)
+    surge[180:194] = 2.0
+    inputs = pd.concat([_campaign_days(1, cpc_factor=surge), _campaign_days(2)])
+    assert not score_kpi_deviations(inputs).query("kpi == 'cpc_eur'").empty
+    assert not score_count_shifts(inputs).query("kpi == 'cpc_eur'").empty
+    checks = pd.DataFrame(
+        columns=["check_name", "scope_id", "check_date", "volume", "observed_value"]
+    )
+    day = inputs["kpi_date"].max()
+    arrivals = pd.DataFrame(
+        {
+            "source_name": ["google_ads"],
+            "data_date": [day],
+            "days_late": [0.0],
+            "cadence": ["daily"],
+            "first_extracted_date": [day],
+            "expected_arrival_date": [day],
+        }
+    )
+    found = detect_all(inputs, checks, arrivals)
+    keys = ["anomaly_date", "anomaly_type", "scope_type", "scope_id", "kpi"]
+    assert not found.duplicated(keys).any()
+    assert found["detection_rule"].str.contains("CUSUM").any()

@@ -1,14 +1,16 @@
-"""KPI deviations against past-only robust baselines, tracking breaks, late sources."""
+"""KPI deviations against past-only robust baselines, sustained CPC / CPA / conversion-rate
+shifts (NB CUSUM), tracking breaks, revenue drift, late sources."""
 
 from __future__ import annotations
+
+import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy.stats import nbinom, norm
 from statsmodels.stats.multitest import multipletests
 
-# Ratio KPIs with a count (clicks, conversions): which side is the count.
-COUNT_SIDE = {"cpc_eur": "denominator", "cpa_eur": "denominator", "conversion_rate": "numerator"}
 # KPI -> (numerator, denominator or None, minimum denominator to score the day)
 KPIS: dict[str, tuple[str, str | None, float]] = {
     "spend_eur": ("spend_eur", None, 0.0),
@@ -18,6 +20,8 @@ KPIS: dict[str, tuple[str, str | None, float]] = {
     "revenue_eur": ("revenue_eur", None, 0.0),
     "roas": ("revenue_eur", "spend_eur", 50.0),
 }
+# Ratio KPIs with a count (clicks, conversions): which side is the count.
+COUNT_SIDE = {"cpc_eur": "denominator", "cpa_eur": "denominator", "conversion_rate": "numerator"}
 MAD_TO_SD = 1.4826
 COLUMNS = [
     "anomaly_date",
@@ -242,6 +246,308 @@ def score_kpi_deviations(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+class CountKpi(NamedTuple):
+    """A KPI with a count on one side, as score_count_shifts models it."""
+
+    count: str  # the count column: clicks or conversions
+    exposure: str  # what buys the count: spend or clicks
+    side: str  # the count's side of the KPI: numerator or denominator
+    on_curve: bool  # count ~ exposure ** b on the spend-click curve, else proportional
+    # Promotion-calendar days left out: a planned sale moves conversions, while the
+    # price of a click given the day's spend is what the curve already models.
+    calendar: bool
+
+
+COUNT_KPIS: dict[str, CountKpi] = {
+    "cpc_eur": CountKpi("clicks", "spend_eur", "denominator", on_curve=True, calendar=False),
+    "cpa_eur": CountKpi("conversions", "spend_eur", "denominator", on_curve=True, calendar=True),
+    "conversion_rate": CountKpi(
+        "conversions", "clicks", "numerator", on_curve=False, calendar=True
+    ),
+}
+# Days between a scored day and the end of its baseline: a fresh shift is not learned
+# into its own baseline during its first week.
+BASELINE_GAP_DAYS = 7
+BASELINE_DAYS = 28
+# The spend-response curve needs a long window to see the spend vary (budget steps).
+CURVE_DAYS = 112
+
+
+def _window_ends(usable: pd.Series) -> np.ndarray:
+    """Per day, how many usable days lie BASELINE_GAP_DAYS or more before it: its
+    baseline windows end there. Windows count usable days, not calendar days, so a
+    promotion season (quiet days, left out) does not leave the weeks after it blind."""
+    usable_days = usable.index[usable.to_numpy()]
+    cutoffs = usable.index - pd.Timedelta(days=BASELINE_GAP_DAYS)
+    return np.searchsorted(usable_days.to_numpy(), cutoffs.to_numpy(), side="right")
+
+
+def _spend_response(clicks: pd.Series, spend: pd.Series, usable: pd.Series) -> pd.DataFrame:
+    """Past-only elasticity b of a scope's clicks to its spend (clicks ~ spend ** b), and
+    the variance of its estimate.
+
+    Clicks grow less than spend (diminishing returns), so a campaign's CPC moves with
+    every budget step and with the season; the count expected for a day's spend on
+    the campaign's own curve does not take that drift for a surge. OLS of log clicks
+    on log spend over the CURVE_DAYS usable days ending BASELINE_GAP_DAYS before the
+    day, clipped to [0, 1]: a euro more never buys more than proportionally more clicks.
+    """
+    on = usable & (spend > 0) & (clicks > 0)
+    log_x, log_y = np.log(spend[on]), np.log(clicks[on])
+    window = {"window": CURVE_DAYS, "min_periods": CURVE_DAYS // 2}
+    var_x = log_x.rolling(**window).var().to_numpy()
+    var_y = log_y.rolling(**window).var().to_numpy()
+    covariance = log_x.rolling(**window).cov(log_y).to_numpy()
+    n = log_x.rolling(**window).count().to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Spend too steady to trace a curve: proportional (the plain ratio of sums).
+        steady = ~(var_x >= 0.005)
+        fitted = np.where(steady, 1.0, covariance / var_x)
+        # OLS standard error of the slope: residual variance / (n var_x).
+        fitted_var = np.where(steady, 0.0, (var_y - covariance**2 / var_x) / ((n - 2) * var_x))
+    ends = _window_ends(on)
+    known = ends > 0
+    pick = np.maximum(ends - 1, 0)
+    slope = np.where(known, fitted[pick], 1.0) if len(fitted) else np.ones(len(ends))
+    slope_var = np.where(known, fitted_var[pick], 0.0) if len(fitted) else np.zeros(len(ends))
+    return pd.DataFrame(
+        {
+            "slope": np.clip(np.nan_to_num(slope, nan=1.0), 0.0, 1.0),
+            "slope_var": np.clip(np.nan_to_num(slope_var, nan=0.0), 0.0, None),
+        },
+        index=clicks.index,
+    )
+
+
+# The days of an alarm's run are left out of later baselines, so the level after a
+# surge is compared with the level before it (not with the surge: no mirror alarm when
+# it ends); a run that lasts this long is the new normal: its days go back into the
+# baseline and the CUSUM restarts.
+MAX_EXCLUDED_RUN_DAYS = 28
+
+
+class _Series(NamedTuple):
+    """One scope's count KPI, as numpy arrays over consecutive days."""
+
+    count: np.ndarray
+    log_exposure: np.ndarray  # NaN where nothing was bought
+    usable: np.ndarray  # bool: scored and baseline (exposure, volume, not a quiet day)
+    slope: np.ndarray  # b of count ~ exposure ** b (1: proportional)
+    slope_var: np.ndarray
+
+
+def _expectation(series: _Series, clean: np.ndarray, day: int) -> tuple[float, float]:
+    """Expected count of `day` and the variance of its log, from the BASELINE_DAYS clean
+    usable days ending BASELINE_GAP_DAYS before it: sum(count) / sum(exposure ** b)
+    with today's b (the past days' exposure on today's curve), times exposure ** b.
+    The variance is the slope's (its variance x the squared distance of today's log
+    exposure from the window's mean: large right after a budget step) plus the rate's
+    (1 / its count). NaN when the window is too short."""
+    end = day - BASELINE_GAP_DAYS + 1
+    window = np.flatnonzero(clean[: max(end, 0)])[-BASELINE_DAYS:]
+    counted = float(series.count[window].sum())
+    if len(window) < BASELINE_DAYS // 2 or counted <= 0:
+        return np.nan, np.nan
+    b = series.slope[day]
+    log_x = series.log_exposure[window]
+    rate = counted / float(np.exp(b * log_x).sum())
+    distance = series.log_exposure[day] - float(log_x.mean())
+    return rate * float(np.exp(b * series.log_exposure[day])), (
+        series.slope_var[day] * distance**2 + 1 / counted
+    )
+
+
+def _noise(excess: np.ndarray, mean_squared: np.ndarray, past: np.ndarray) -> float:
+    """NB over-dispersion tau2 (variance = mu + tau2 mu^2) by moments over the 56 clean
+    scored days before: squared errors beyond the Poisson variance, per mu^2."""
+    days = np.flatnonzero(past)[-56:]
+    if len(days) < 28:
+        return np.nan
+    return float(np.clip(excess[days].sum() / mean_squared[days].sum(), 1e-3, 1.0))
+
+
+def _log_ratio(count: float, mean: float, tau2: float, ratio: float) -> float:
+    """log P(count | mean ratio x mean) - log P(count | mean), NB of size r = 1 / tau2.
+
+    The NB's gamma terms do not depend on the mean and cancel, leaving
+    (count + r) log((r + mean) / (r + ratio mean)) + count log(ratio)."""
+    size = 1 / tau2
+    return (count + size) * math.log((size + mean) / (size + ratio * mean)) + count * math.log(
+        ratio
+    )
+
+
+def _watch(series: _Series, design_change: float, threshold: float) -> list[dict[str, float]]:
+    """Both one-sided NB CUSUMs of one series, day by day; one dict per alarm day.
+
+    Page's CUSUM S = max(0, S + increment) adds each day's log-likelihood ratio of a
+    count design_change above (or below) its expectation; an alarm is S >= threshold,
+    with the run's first day (the day after S was last 0) and its observed and
+    expected counts from then to the alarm day. A day without data holds S.
+    """
+    days = len(series.count)
+    clean = series.usable.copy()
+    scored = np.zeros(days, dtype=bool)
+    expected, excess, mean_squared = np.zeros(days), np.zeros(days), np.zeros(days)
+    sides = {1: 1 + design_change, -1: 1 / (1 + design_change)}
+    statistic, start = dict.fromkeys(sides, 0.0), dict.fromkeys(sides, -1)
+    alarms: list[dict[str, float]] = []
+    for day in range(days):
+        if not series.usable[day]:
+            continue
+        mean, prediction_var = _expectation(series, clean, day)
+        if not (np.isfinite(mean) and mean > 0):
+            continue
+        tau2 = _noise(excess, mean_squared, clean & expected.astype(bool)) + prediction_var
+        count = float(series.count[day])
+        expected[day] = mean
+        excess[day], mean_squared[day] = (count - mean) ** 2 - mean, mean**2
+        if not np.isfinite(tau2):
+            continue  # its error still feeds the noise of the days after it
+        scored[day] = True
+        for sign, ratio in sides.items():
+            increment = _log_ratio(count, mean, min(tau2, 1.0), ratio)
+            statistic[sign] = max(0.0, statistic[sign] + increment)
+            start[sign] = -1 if statistic[sign] == 0 else start[sign] if start[sign] >= 0 else day
+            if statistic[sign] < threshold:
+                continue
+            run = slice(start[sign], day + 1)
+            alarms.append(
+                {
+                    "day": day,
+                    "run_start": start[sign],
+                    "statistic": statistic[sign],
+                    "observed": float(series.count[run][scored[run]].sum()),
+                    "expected": float(expected[run][scored[run]].sum()),
+                }
+            )
+            if day - start[sign] < MAX_EXCLUDED_RUN_DAYS:
+                clean[run] = False
+            else:  # the new normal: back into the baseline, and the watch starts afresh
+                clean[run] = series.usable[run]
+                statistic[sign], start[sign] = 0.0, -1
+    return alarms
+
+
+def score_count_shifts(
+    inputs: pd.DataFrame,
+    calendar: pd.DataFrame | None = None,
+    design_change: float = 0.4,
+    mean_days_between_false_alarms: float = 5_000.0,
+    min_ratio_change: float = 0.2,
+    materiality: float = 0.01,
+) -> pd.DataFrame:
+    """Sustained shifts of CPC, CPA and conversion rate: an NB CUSUM per scope, KPI, side.
+
+    Each day's count (clicks, conversions) is set against what its exposure (spend,
+    clicks) buys on the scope's own past curve, and the CUSUM adds up the
+    log-likelihood ratio of a design_change shift over every day since the shift
+    began: a +60% CPC at 20 clicks a day, lost in any single day's or week's noise,
+    piles up evidence day after day. The multiple-testing family is the series, not
+    the day: each (scope, KPI, direction) is one sequential test whose threshold
+    log(mean_days_between_false_alarms) keeps its mean time between false alarms at
+    least that long (Lorden's bound), however many days are watched. A flag also
+    needs the run's KPI change of at least min_ratio_change, the typical daily count
+    of KPIS' minimum volume (a 7-day sum) and the scope's spend share (materiality).
+    """
+    threshold = float(np.log(mean_days_between_false_alarms))
+    settings = (design_change, threshold, min_ratio_change, mean_days_between_false_alarms)
+    business = inputs.groupby("kpi_date")["spend_eur"].sum()
+    business.index = pd.to_datetime(business.index)
+    business_7d = business.rolling(7, min_periods=1).sum()
+    rows: list[dict[str, object]] = []
+    for (scope_type, scope_id), group in inputs.groupby(["scope_type", "scope_id"]):
+        daily = group.set_index("kpi_date").sort_index()
+        daily.index = pd.to_datetime(daily.index)
+        days = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
+        daily = daily.reindex(days)[["spend_eur", "clicks", "conversions"]].fillna(0.0)
+        if len(daily) < 56 or daily["spend_eur"].sum() <= 0:
+            continue
+        quiet = _calendar_days(calendar, days)
+        share = daily["spend_eur"].rolling(7, min_periods=1).sum() / business_7d.reindex(days)
+        material = share >= materiality
+        curve = _spend_response(daily["clicks"], daily["spend_eur"], daily["spend_eur"] > 0)
+        proportional = pd.DataFrame({"slope": 1.0, "slope_var": 0.0}, index=days)
+        for kpi, spec in COUNT_KPIS.items():
+            count, exposure = daily[spec.count], daily[spec.exposure]
+            skipped = quiet if spec.calendar else pd.Series(False, index=days)
+            typical = count.where(~skipped).shift(1).rolling(28, min_periods=14).mean()
+            usable = (exposure > 0) & ~skipped & (typical >= KPIS[kpi][2] / 7)
+            if usable.sum() < 56:
+                continue
+            curve_of = curve if spec.on_curve else proportional
+            series = _Series(
+                count.to_numpy(dtype=float),
+                np.log(exposure.where(exposure > 0)).to_numpy(),
+                usable.to_numpy(),
+                curve_of["slope"].to_numpy(),
+                curve_of["slope_var"].to_numpy(),
+            )
+            alarms = pd.DataFrame(_watch(series, *settings[:2]))
+            if alarms.empty:
+                continue
+            alarms.index = days[alarms["day"].to_numpy()]
+            alarms["run_start"] = days[alarms["run_start"].to_numpy()]
+            alarms = alarms[material.reindex(alarms.index).fillna(False).to_numpy()]
+            scope = (scope_type, scope_id, kpi, spec.side)
+            rows.extend(
+                row
+                for day, alarm in alarms.iterrows()
+                if (row := _shift_row(day, alarm, scope, daily, settings)) is not None
+            )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _shift_row(
+    day: pd.Timestamp,
+    alarm: pd.Series,
+    scope: tuple[str, str, str, str],
+    daily: pd.DataFrame,
+    settings: tuple[float, float, float, float],
+) -> dict[str, object] | None:
+    """The anomaly row of a CUSUM alarm day; None when the run's KPI change is too small
+    (or a count of 0: a ratio over it has no value, and tracking breaks watch zeros)."""
+    scope_type, scope_id, kpi, side = scope
+    design_change, threshold, min_ratio_change, mean_days = settings
+    if alarm["observed"] <= 0 or alarm["expected"] <= 0:
+        return None
+    count_ratio = float(alarm["observed"] / alarm["expected"])
+    kpi_ratio = count_ratio if side == "numerator" else 1 / count_ratio
+    if abs(np.log(kpi_ratio)) < np.log1p(min_ratio_change):
+        return None
+    numerator, denominator = KPIS[kpi][0], str(KPIS[kpi][1])
+    run = daily.loc[alarm["run_start"] : day]
+    observed = float(run[numerator].sum() / run[denominator].sum())
+    expected = observed / kpi_ratio
+    spec = COUNT_KPIS[kpi]
+    curve = "on the scope's spend-click curve" if spec.on_curve else "at the past rate"
+    return {
+        "anomaly_date": day.date(),
+        "anomaly_type": "kpi_deviation",
+        "scope_type": scope_type,
+        "scope_id": scope_id,
+        "kpi": kpi,
+        "observed_value": observed,
+        "expected_value": expected,
+        "deviation": observed - expected,
+        "deviation_pct": kpi_ratio - 1,
+        # The z whose one-sided normal log-likelihood ratio equals the CUSUM's.
+        "robust_z": float(np.sign(kpi_ratio - 1) * np.sqrt(2 * alarm["statistic"])),
+        "p_value": None,
+        "direction": "above" if kpi_ratio > 1 else "below",
+        "severity": _severity(abs(kpi_ratio - 1), min_ratio_change, 2 * min_ratio_change),
+        "detection_rule": (
+            f"{kpi} {kpi_ratio - 1:+.0%} over the {(day - alarm['run_start']).days + 1} day(s) "
+            f"since {alarm['run_start'].date()}: daily {spec.count} vs what the day's "
+            f"{spec.exposure.removesuffix('_eur')} buys {curve}, 4 weeks ending a week "
+            f"before (negative binomial); CUSUM of the log-likelihood ratio of a "
+            f"{design_change:.0%} shift {alarm['statistic']:.1f} >= {threshold:.1f} "
+            f"(a false alarm per series at most every {mean_days:,.0f} days on average), "
+            f"change >= {min_ratio_change:.0%}"
+        ),
+    }
+
+
 def detect_conversion_breaks(
     checks: pd.DataFrame, max_p_value: float = 2e-3, min_days: int = 3
 ) -> pd.DataFrame:
@@ -402,6 +708,16 @@ def _stable(frame: pd.DataFrame, keys: list[str], digits: int = 6) -> pd.DataFra
     return rounded.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
+def _not_flagged_in(shifts: pd.DataFrame, deviations: pd.DataFrame) -> pd.DataFrame:
+    """CUSUM rows whose day, scope and KPI the FDR test did not flag already: one row per
+    anomaly key (fct_kpi_anomalies hashes it), the FDR test's when both fire."""
+    keys = ["anomaly_date", "scope_type", "scope_id", "kpi"]
+    if shifts.empty or deviations.empty:
+        return shifts
+    taken = pd.MultiIndex.from_frame(deviations[keys].astype(str))
+    return shifts[~pd.MultiIndex.from_frame(shifts[keys].astype(str)).isin(taken)]
+
+
 def detect_all(
     kpi_inputs: pd.DataFrame,
     checks: pd.DataFrame,
@@ -425,14 +741,18 @@ def detect_all(
     arrivals = _stable(arrivals, ["source_name", "data_date"])
     if product_costs is not None:
         product_costs = _stable(product_costs, ["product_line", "sku", "order_date"])
+    deviations = score_kpi_deviations(kpi_inputs, calendar)
     frames = [
-        score_kpi_deviations(kpi_inputs, calendar),
+        deviations,
+        _not_flagged_in(score_count_shifts(kpi_inputs, calendar), deviations),
         detect_conversion_breaks(checks),
         detect_revenue_drift(checks),
         detect_source_delays(arrivals),
         detect_cost_rises(product_costs) if product_costs is not None else pd.DataFrame(),
     ]
-    result = pd.concat([frame for frame in frames if not frame.empty], ignore_index=True)
+    found = [frame for frame in frames if not frame.empty]
+    # Nothing at all (the replay's first weeks of data): an empty frame, not an error.
+    result = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=COLUMNS)
     result["anomaly_date"] = pd.to_datetime(result["anomaly_date"]).dt.date
     return result.sort_values(["anomaly_date", "anomaly_type", "scope_id", "kpi"]).reset_index(
         drop=True
