@@ -539,36 +539,8 @@ def test_anomalies_do_not_depend_on_row_order_or_float_noise(warehouse):
     )
 
 
-def test_detect_all_on_days_with_nothing_to_flag_is_empty_not_an_error():
-    """The replay cuts the inputs at an event's first day: early in a world that can leave
-    every detector empty, and the detector must say so with an empty frame."""
-    inputs = _drifting_campaign(60, days=40)
-    checks = pd.DataFrame(
-        columns=["check_name", "scope_id", "check_date", "volume", "observed_value"]
-    )
-    day = inputs["kpi_date"].iloc[-1]
-    arrivals = pd.DataFrame(
-        {
-            "source_name": ["google_ads"],
-            "data_date": [day],
-            "days_late": [0.0],
-            "cadence": ["daily"],
-            "first_extracted_date": [day],
-            "expected_arrival_date": [day],
-        }
-    )
-    found = detect_all(inputs, checks, arrivals)
-    assert found.empty and "detection_rule" in found.columns
-
-
-def test_one_row_per_day_scope_and_kpi_when_both_kpi_tests_fire():
-    """A doubled CPC on ~100 clicks a day fires the FDR test and the CUSUM on the same days:
-    fct_kpi_anomalies hashes date, type, scope and KPI into a unique id, so one row each."""
-    surge = np.ones(240)
-    surge[180:194] = 2.0
-    inputs = pd.concat([_campaign_days(1, cpc_factor=surge), _campaign_days(2)])
-    assert not score_kpi_deviations(inputs).query("kpi == 'cpc_eur'").empty
-    assert not score_count_shifts(inputs).query("kpi == 'cpc_eur'").empty
+def _detect_all_without_tracking_or_delays(inputs: pd.DataFrame) -> pd.DataFrame:
+    """detect_all on KPI inputs alone: no tracking checks, every source on time."""
     checks = pd.DataFrame(
         columns=["check_name", "scope_id", "check_date", "volume", "observed_value"]
     )
@@ -583,7 +555,26 @@ def test_one_row_per_day_scope_and_kpi_when_both_kpi_tests_fire():
             "expected_arrival_date": [day],
         }
     )
-    found = detect_all(inputs, checks, arrivals)
+    return detect_all(inputs, checks, arrivals)
+
+
+def test_detect_all_on_days_with_nothing_to_flag_is_empty_not_an_error():
+    """The replay cuts the inputs at an event's first day: early in a world that can leave
+    every detector empty, and the detector must say so with an empty frame."""
+    inputs = _drifting_campaign(60, days=40)
+    found = _detect_all_without_tracking_or_delays(inputs)
+    assert found.empty and "detection_rule" in found.columns
+
+
+def test_one_row_per_day_scope_and_kpi_when_both_kpi_tests_fire():
+    """A doubled CPC on ~100 clicks a day fires the FDR test and the CUSUM on the same days:
+    fct_kpi_anomalies hashes date, type, scope and KPI into a unique id, so one row each."""
+    surge = np.ones(240)
+    surge[180:194] = 2.0
+    inputs = pd.concat([_campaign_days(1, cpc_factor=surge), _campaign_days(2)])
+    assert not score_kpi_deviations(inputs).query("kpi == 'cpc_eur'").empty
+    assert not score_count_shifts(inputs).query("kpi == 'cpc_eur'").empty
+    found = _detect_all_without_tracking_or_delays(inputs)
     keys = ["anomaly_date", "anomaly_type", "scope_type", "scope_id", "kpi"]
     assert not found.duplicated(keys).any()
     assert found["detection_rule"].str.contains("CUSUM").any()
