@@ -38,9 +38,11 @@ def _fingerprint(db_path: Path) -> dict[str, tuple]:
 
 def _largest_folder_bytes(folder: Path, stop: threading.Event, seen: list[int]) -> None:
     while not stop.is_set():
-        if folder.is_dir():
-            size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
-            seen.append(size)
+        try:
+            if folder.is_dir():
+                seen.append(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()))
+        except FileNotFoundError:  # DuckDB removed a spill file (or the folder) mid-scan
+            pass
         stop.wait(0.05)
 
 
