@@ -74,8 +74,54 @@ def run_dbt(args: Sequence[str], landing: Path, db_path: Path) -> BuildResult:
     ]
     if not result.success:
         detail = "\n".join(failures) or str(result.exception)
-        raise BuildError(f"dbt {' '.join(args)} failed:\n{detail}")
+        hint = _quarantine_hint(getattr(result.result, "results", None) or [], db_path)
+        raise BuildError(f"dbt {' '.join(args)} failed:\n{detail}{hint}")
     return BuildResult(db_path=db_path, failures=failures)
+
+
+def _quarantine_hint(results: Sequence[object], db_path: Path) -> str:
+    """For failed tests on staging models: what staging quarantined of their sources.
+
+    A key can leave staging because its rows were quarantined (two differing copies of
+    a product in one snapshot are both refused), and a test downstream then fails; the
+    quarantine says why, so the error points at it."""
+    sources = set()
+    for node in results:
+        if getattr(node, "status", None) not in {"error", "fail"}:
+            continue
+        for parent in getattr(getattr(node.node, "depends_on", None), "nodes", []):
+            name = parent.rsplit(".", 1)[-1]
+            if name.startswith("stg_") and "__" in name:
+                sources.add(name.removeprefix("stg_").split("__", 1)[0])
+    database = build_path(db_path) if build_path(db_path).exists() else db_path
+    if not sources or not database.exists():
+        return ""
+    try:
+        connection = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return ""
+    try:
+        rows = connection.execute(
+            "select source_name, entity, reason_code, count(*), max(source_file)"
+            " from staging.stg_quarantine__rows"
+            " where list_contains(?, source_name) and reason_code != 'superseded_by_later_extract'"
+            " group by all order by all",
+            [sorted(sources)],
+        ).fetchall()
+    except duckdb.Error:
+        return ""
+    finally:
+        connection.close()
+    if not rows:
+        return ""
+    lines = [
+        f"  - {source}/{entity}: {count} row(s) {code} (latest file {latest})"
+        for source, entity, code, count, latest in rows
+    ]
+    return (
+        "\nRows of these sources were quarantined (staging.stg_quarantine__rows), which can "
+        "leave keys out of staging and fail the tests above:\n" + "\n".join(lines)
+    )
 
 
 def _release_duckdb() -> None:

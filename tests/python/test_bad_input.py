@@ -330,3 +330,20 @@ def test_check_warns_on_flagged_spend(accepted_warehouse, tmp_path):
     assert f"google_ads campaign {campaign_id}" in flagged.detail
     assert outcomes["marts__mart_source_reconciliation"].status == PASSED
     assert summary.failed_suites == [] and summary.verdict == "WARN" and summary.exit_code == 2
+
+
+def test_a_test_failing_after_a_quarantine_points_at_the_quarantine(small_landing, tmp_path):
+    """Two differing rows of one SKU in the latest product snapshot are both quarantined
+    (a conflict), so product costs reference a SKU staging no longer has: the build stops
+    at that relationships test, and the error says what was quarantined, and where."""
+    landing = tmp_path / "landing"
+    shutil.copytree(small_landing, landing)
+    path = sorted((landing / "catalog" / "products").glob("*.csv"))[-1]
+    header, rows = cases.read_csv(path)
+    changed = {**rows[0], "list_price_eur": "999.00"}
+    cases.write_csv(path, header, [*rows, changed])
+    with pytest.raises(BuildError) as raised:
+        build(landing, tmp_path / "warehouse.duckdb", STAGING_ONLY)
+    message = str(raised.value)
+    assert "relationships_stg_catalog__product_costs_sku" in message
+    assert f"catalog/products: 2 row(s) conflicting_duplicate (latest file {path.name})" in message
