@@ -4,6 +4,7 @@ shifts (NB CUSUM), tracking breaks, revenue drift, late sources."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -130,6 +131,29 @@ def _calendar_days(calendar: pd.DataFrame | None, days: pd.DatetimeIndex) -> pd.
     return quiet
 
 
+def _scopes(
+    inputs: pd.DataFrame, calendar: pd.DataFrame | None, materiality: float
+) -> Iterator[tuple[str, str, pd.DataFrame, pd.Series, pd.Series]]:
+    """Each scope with 56 days or more of spend: its daily sums over consecutive days (0
+    on a day without a row), the promotion-calendar days and the days it is material
+    (its 7-day spend at least `materiality` of the whole business's)."""
+    business = inputs.groupby("kpi_date")["spend_eur"].sum()
+    business.index = pd.to_datetime(business.index)
+    business_7d = business.rolling(7, min_periods=1).sum()
+    for (scope_type, scope_id), group in inputs.groupby(["scope_type", "scope_id"]):
+        daily = group.set_index("kpi_date").sort_index()
+        daily.index = pd.to_datetime(daily.index)
+        days = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
+        daily = daily.reindex(days)[["spend_eur", "clicks", "conversions", "revenue_eur"]]
+        daily = daily.fillna(0.0)
+        if len(daily) < 56 or daily["spend_eur"].sum() <= 0:
+            continue
+        share = daily["spend_eur"].rolling(7, min_periods=1).sum() / business_7d.reindex(
+            days
+        ).where(lambda total: total > 0)
+        yield scope_type, scope_id, daily, _calendar_days(calendar, days), share >= materiality
+
+
 def score_kpi_deviations(
     inputs: pd.DataFrame,
     calendar: pd.DataFrame | None = None,
@@ -152,22 +176,7 @@ def score_kpi_deviations(
     money is not worth a CMO's look), whatever the size of the business.
     """
     tests: list[pd.DataFrame] = []
-    business = inputs.groupby("kpi_date")["spend_eur"].sum()
-    business.index = pd.to_datetime(business.index)
-    business_7d = business.rolling(7, min_periods=1).sum()
-    for (scope_type, scope_id), group in inputs.groupby(["scope_type", "scope_id"]):
-        daily = group.set_index("kpi_date").sort_index()
-        daily.index = pd.to_datetime(daily.index)
-        calendar_days = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
-        daily = daily.reindex(calendar_days)[["spend_eur", "clicks", "conversions", "revenue_eur"]]
-        daily = daily.fillna(0.0)
-        if len(daily) < 56 or daily["spend_eur"].sum() <= 0:
-            continue
-        quiet = _calendar_days(calendar, calendar_days)
-        share = daily["spend_eur"].rolling(7, min_periods=1).sum() / business_7d.reindex(
-            calendar_days
-        ).where(lambda total: total > 0)
-        material = share >= materiality
+    for scope_type, scope_id, daily, quiet, material in _scopes(inputs, calendar, materiality):
         for kpi, (numerator, denominator, min_volume) in KPIS.items():
             if denominator is None:
                 values = daily[numerator]
@@ -452,20 +461,9 @@ def score_count_shifts(
     """
     threshold = float(np.log(mean_days_between_false_alarms))
     settings = (design_change, threshold, min_ratio_change, mean_days_between_false_alarms)
-    business = inputs.groupby("kpi_date")["spend_eur"].sum()
-    business.index = pd.to_datetime(business.index)
-    business_7d = business.rolling(7, min_periods=1).sum()
     rows: list[dict[str, object]] = []
-    for (scope_type, scope_id), group in inputs.groupby(["scope_type", "scope_id"]):
-        daily = group.set_index("kpi_date").sort_index()
-        daily.index = pd.to_datetime(daily.index)
-        days = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
-        daily = daily.reindex(days)[["spend_eur", "clicks", "conversions"]].fillna(0.0)
-        if len(daily) < 56 or daily["spend_eur"].sum() <= 0:
-            continue
-        quiet = _calendar_days(calendar, days)
-        share = daily["spend_eur"].rolling(7, min_periods=1).sum() / business_7d.reindex(days)
-        material = share >= materiality
+    for scope_type, scope_id, daily, quiet, material in _scopes(inputs, calendar, materiality):
+        days = daily.index
         curve = _spend_response(daily["clicks"], daily["spend_eur"], daily["spend_eur"] > 0)
         proportional = pd.DataFrame({"slope": 1.0, "slope_var": 0.0}, index=days)
         for kpi, spec in COUNT_KPIS.items():
