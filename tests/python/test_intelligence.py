@@ -112,14 +112,19 @@ def _campaign_days(seed: int, days: int = 240, cpc_factor=None, revenue_factor=N
     cpc = np.ones(days) if cpc_factor is None else cpc_factor
     clicks = rng.poisson(spend / cpc)
     revenue = 300 * rng.lognormal(0, 0.1, days) * (1 if revenue_factor is None else revenue_factor)
+    return _campaign_frame(seed, spend, clicks, rng.poisson(0.04 * clicks), revenue)
+
+
+def _campaign_frame(seed: int, spend, clicks, conversions, revenue) -> pd.DataFrame:
+    """Daily KPI inputs of campaign google_ads:<seed> from 2025-10-01."""
     return pd.DataFrame(
         {
             "scope_type": "campaign",
             "scope_id": f"google_ads:{seed}",
-            "kpi_date": pd.date_range("2025-10-01", periods=days, freq="D").date,
+            "kpi_date": pd.date_range("2025-10-01", periods=len(spend), freq="D").date,
             "spend_eur": spend,
             "clicks": clicks.astype(float),
-            "conversions": rng.poisson(0.04 * clicks).astype(float),
+            "conversions": conversions.astype(float),
             "revenue_eur": revenue,
         }
     )
@@ -188,17 +193,8 @@ def _drifting_campaign(seed: int, days: int = 300, surge: tuple[int, int, float]
         first, length, factor = surge
         rate[first : first + length] /= factor
     clicks = rng.poisson(rate)
-    return pd.DataFrame(
-        {
-            "scope_type": "campaign",
-            "scope_id": f"google_ads:{seed}",
-            "kpi_date": pd.date_range("2025-10-01", periods=days, freq="D").date,
-            "spend_eur": spend,
-            "clicks": clicks.astype(float),
-            "conversions": rng.poisson(0.03 * clicks).astype(float),
-            "revenue_eur": 80 * rng.lognormal(0, 0.1, days),
-        }
-    )
+    conversions = rng.poisson(0.03 * clicks)
+    return _campaign_frame(seed, spend, clicks, conversions, 80 * rng.lognormal(0, 0.1, days))
 
 
 def test_cusum_finds_a_sustained_cpc_rise_at_20_clicks_a_day():
