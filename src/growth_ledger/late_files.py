@@ -21,17 +21,14 @@ INCREMENTAL_BASES: dict[str, tuple[str, str]] = {
 }
 
 
-def _loaded(database: Path, table: str) -> tuple[datetime | None, set[str]]:
+def _loaded(connection: duckdb.DuckDBPyConnection, table: str) -> tuple[datetime | None, set[str]]:
     """The newest extract time and the files (source_file) an incremental base holds."""
-    connection = duckdb.connect(str(database), read_only=True)
     try:
-        newest = connection.execute(f"select max(extracted_at) from staging.{table}").fetchone()
+        (newest,) = connection.execute(f"select max(extracted_at) from staging.{table}").fetchone()
         files = connection.execute(f"select distinct source_file from staging.{table}").fetchall()
     except duckdb.Error:  # not built yet: the run loads everything
         return None, set()
-    finally:
-        connection.close()
-    return newest[0], {name for (name,) in files}
+    return newest, {name for (name,) in files}
 
 
 def late_files(landing: Path, database: Path, lookback_days: int) -> list[str]:
@@ -39,10 +36,15 @@ def late_files(landing: Path, database: Path, lookback_days: int) -> list[str]:
     if not database.exists():
         return []
     contracts = {(entity.source, entity.entity): entity for entity in CONTRACTS}
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        holdings = {table: _loaded(connection, table) for table in INCREMENTAL_BASES}
+    finally:
+        connection.close()
     late = []
     for table, (source, entity_name) in INCREMENTAL_BASES.items():
         folder = landing / source / entity_name
-        newest, loaded = _loaded(database, table)
+        newest, loaded = holdings[table]
         if newest is None or not folder.is_dir():
             continue
         entity = contracts[(source, entity_name)]
