@@ -229,18 +229,7 @@ def _build_and_publish(
         # new code reads: rebuild them whole rather than fail half-way.
         print(f"models changed since the last build of {db_path}: full refresh", flush=True)
         args.append("--full-refresh")
-    if "--full-refresh" not in args and build_path(target).exists():
-        late = late_files(landing, build_path(target), restatement_lookback_days())
-        if late:
-            shown = ", ".join(late[:3]) + (f" and {len(late) - 3} more" if len(late) > 3 else "")
-            print(
-                f"{len(late)} extract file(s) not loaded yet and older than the incremental "
-                f"window (newest loaded extract - restatement_lookback_days): {shown}; "
-                "full refresh",
-                flush=True,
-            )
-            args.append("--full-refresh")
-    since = None if all_tests or "--full-refresh" in args else daily_tests_since(target)
+    since = None if all_tests or "--full-refresh" in args else daily_tests_since(target, landing)
     with temporary_environment({TESTS_EXTRACTED_SINCE: since or ""}):
         result = run_dbt(args, landing, target)
     stamp.write_text(fingerprint)
@@ -264,12 +253,13 @@ def models_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def daily_tests_since(published: Path) -> str | None:
-    """The earliest extract time an incremental run of this warehouse can load: the
-    latest extract already loaded into each of DAILY_SCOPED_TABLES, the earliest of
-    them, minus restatement_lookback_days (the file filter of macros/incremental.sql).
-    None when there is no warehouse yet or a table is missing or empty (a first build
-    tests every row)."""
+def daily_tests_since(published: Path, landing: Path | None = None) -> str | None:
+    """The earliest extract time an incremental run of this warehouse can load into each
+    of DAILY_SCOPED_TABLES: the latest extract already loaded, minus
+    restatement_lookback_days, or the extract time of an older file of the landing not
+    loaded yet (a re-run of an old export, a backfill: the run loads it too). None when
+    there is no warehouse yet or a table is missing or empty (a first build tests every
+    row)."""
     database = build_path(published) if build_path(published).exists() else published
     if not database.exists():
         return None
@@ -288,7 +278,17 @@ def daily_tests_since(published: Path) -> str | None:
         connection.close()
     if any(value is None for value in latest):
         return None
-    return (min(latest) - timedelta(days=restatement_lookback_days())).isoformat(sep=" ")
+    since = min(latest) - timedelta(days=restatement_lookback_days())
+    late = (
+        {}
+        if landing is None
+        else late_files(landing, database, restatement_lookback_days(), DAILY_SCOPED_TABLES)
+    )
+    if late:
+        shown = ", ".join(list(late)[:3]) + (f" and {len(late) - 3} more" if len(late) > 3 else "")
+        print(f"{len(late)} older extract file(s) not loaded yet, tested too: {shown}", flush=True)
+        since = min(since, *late.values())
+    return since.isoformat(sep=" ")
 
 
 def restatement_lookback_days() -> int:

@@ -1,9 +1,12 @@
-"""Extract files an incremental run would not load: they landed after the file filter's
-window (macros/incremental.sql `new_extract_files`: extract times from the newest loaded
-one minus restatement_lookback_days), so only a full refresh reads them."""
+"""Extract files not loaded yet whose extract time is older than the newest loaded one
+minus restatement_lookback_days: a re-run of an old export, a backfill. The next
+incremental run loads them (macros/incremental.sql `new_extract_files` reads every file
+not loaded yet); the daily data tests, scoped to recent extract times, must reach back to
+them too (growth_ledger.build.daily_tests_since)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import duckdb
 
 from growth_ledger.landing import CONTRACTS, count_raw_rows, file_name_pattern, loaded_by_glob
 
-# Incremental base models that filter files by extract time, and the entity each reads.
+# Incremental base models, and the landing entity each reads.
 INCREMENTAL_BASES: dict[str, tuple[str, str]] = {
     "base_ga4__events": ("ga4", "events"),
     "base_google_ads__ad_stats": ("google_ads", "ad_stats"),
@@ -31,20 +34,22 @@ def _loaded(connection: duckdb.DuckDBPyConnection, table: str) -> tuple[datetime
     return newest, {name for (name,) in files}
 
 
-def late_files(landing: Path, database: Path, lookback_days: int) -> list[str]:
-    """Landing files (relative paths) that the next incremental run would skip."""
+def late_files(
+    landing: Path, database: Path, lookback_days: int, tables: Iterable[str] = INCREMENTAL_BASES
+) -> dict[str, datetime]:
+    """Late landing files of these base tables: relative path -> extract time."""
     if not database.exists():
-        return []
+        return {}
     contracts = {(entity.source, entity.entity): entity for entity in CONTRACTS}
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        holdings = {table: _loaded(connection, table) for table in INCREMENTAL_BASES}
+        holdings = {table: _loaded(connection, table) for table in tables}
     finally:
         connection.close()
-    late = []
-    for table, (source, entity_name) in INCREMENTAL_BASES.items():
+    late = {}
+    for table, (newest, loaded) in holdings.items():
+        source, entity_name = INCREMENTAL_BASES[table]
         folder = landing / source / entity_name
-        newest, loaded = holdings[table]
         if newest is None or not folder.is_dir():
             continue
         entity = contracts[(source, entity_name)]
@@ -61,5 +66,5 @@ def late_files(landing: Path, database: Path, lookback_days: int) -> list[str]:
                 continue
             # A file without rows (an empty export) is never in the table: not late.
             if source_file not in loaded and extracted < cutoff and count_raw_rows(path, entity):
-                late.append(path.relative_to(landing).as_posix())
+                late[path.relative_to(landing).as_posix()] = extracted
     return late

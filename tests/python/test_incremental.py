@@ -38,10 +38,11 @@ RESTATED_GA4_DAY = "20261027"
 RESTATED_GA4_FILE = "events_20261101T120000Z.parquet"
 # And one restatement that lands late under an older extract time (a re-run of a failed
 # export, or nights without a build): 2026-09-20 (a month whose FX rates do not change)
-# exported again at 2026-10-28 12:00, more than restatement_lookback_days before the
-# newest extract, with the same revenue but other traffic sources and fewer page views.
+# exported again at 2026-10-20 12:00, more than restatement_lookback_days before the
+# newest extract the first step loaded (so no window of recent extract times holds it),
+# with the same revenue but other traffic sources and fewer page views.
 LATE_RESTATED_GA4_DAY = "20260920"
-LATE_RESTATED_GA4_FILE = "events_20261028T120000Z.parquet"
+LATE_RESTATED_GA4_FILE = "events_20261020T120000Z.parquet"
 # And a late shop export: a May order (GBP) again with a new refund of one unit (no date
 # window of the last days holds that order), and two changed copies of a March order.
 LATE_SHOP_FILE = "orders_20261101T120000Z.jsonl"
