@@ -35,6 +35,7 @@ from growth_ledger.intelligence.anomalies import (
     _count_scores,
     _past_scores,
     detect_all,
+    detect_conversion_breaks,
     score_count_shifts,
     score_kpi_deviations,
 )
@@ -102,6 +103,69 @@ def test_late_extracts_detected(warehouse, truth):
     )
     precision, recall = _precision_recall(found, expected)
     assert precision >= 0.8 and recall >= 0.8, (precision, recall)
+
+
+def _tracking_checks(
+    seed: int, break_days: range, shop_side: bool, shop_agrees: bool = False
+) -> pd.DataFrame:
+    """Meta at ~300 clicks a day; the shop sees ~1.5 orders a day after its clicks, and
+    Meta claims those plus ~70% more (view-through, other devices: ~2.5 a day). On
+    break_days Meta claims 0 while the shop sees at least two orders, or, shop_agrees,
+    none (no buyer came: nothing to claim)."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2026-01-01", periods=150, freq="D").date
+    click_orders = rng.poisson(1.5, len(days))
+    click_orders[list(break_days)] = (
+        0 if shop_agrees else np.maximum(click_orders[list(break_days)], 2)
+    )
+    claims = click_orders + rng.poisson(0.7 * click_orders)
+    claims[list(break_days)] = 0
+    frames = [
+        pd.DataFrame(
+            {
+                "check_date": days,
+                "check_name": "platform_conversions",
+                "scope_id": "meta_ads",
+                "volume": rng.poisson(300, len(days)).astype(float),
+                "observed_value": claims.astype(float),
+            }
+        )
+    ]
+    if shop_side:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "check_date": days,
+                    "check_name": "shop_click_orders",
+                    "scope_id": "meta_ads",
+                    "volume": 40.0,
+                    "observed_value": click_orders.astype(float),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_tracking_break_found_in_two_days_when_the_shop_still_sees_the_buyers():
+    """Two days without a claimed purchase are not rare at ~2 a day; two such days while
+    the shop records orders after the platform's clicks are: flagged from the shop's side
+    alone, every seed, on exactly the break's days, and never without a break. Three weeks
+    without a claim are no break when the shop saw no order after the clicks either."""
+    for seed in range(5):
+        checks = _tracking_checks(seed, range(100, 102), True)
+        found = set(detect_conversion_breaks(checks)["anomaly_date"])
+        assert {date(2026, 4, 11), date(2026, 4, 12)} <= found, seed
+        # A run of zeros may start on an ordinary day without claims or shop orders.
+        ordinary = checks[checks["check_date"].isin(found - {date(2026, 4, 11), date(2026, 4, 12)})]
+        assert (ordinary["observed_value"] == 0).all(), seed
+        assert "order(s) after its clicks" in detect_conversion_breaks(checks)["detection_rule"][0]
+        assert detect_conversion_breaks(_tracking_checks(seed, range(100, 102), False)).empty
+        assert detect_conversion_breaks(_tracking_checks(seed, range(0), True)).empty
+        agreeing = _tracking_checks(seed, range(100, 121), True, shop_agrees=True)
+        assert detect_conversion_breaks(agreeing).empty
+        assert not detect_conversion_breaks(
+            agreeing[agreeing["check_name"] != "shop_click_orders"]
+        ).empty
 
 
 def _campaign_days(seed: int, days: int = 240, cpc_factor=None, revenue_factor=None):

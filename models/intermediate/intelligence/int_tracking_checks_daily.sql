@@ -1,6 +1,10 @@
-{#- Daily inputs of the tracking-break rules. Two checks:
+{#- Daily inputs of the tracking-break rules. Three checks:
     `platform_conversions`: per ad platform, clicks and platform-reported
     conversions (a break shows as zero conversions while clicks hold);
+    `shop_click_orders`: per ad platform, the day's shop orders and those of
+    them with a session of the platform's traffic in the 7 days before (every
+    platform's default click window holds 7 days): the independent side, the
+    orders the platform's pixel should have seen;
     `ga4_vs_shop_revenue`: GA4 purchase revenue over shop order total for the
     orders both systems hold (matched on transaction id = order name), so
     consent and ad-blocker gaps do not blur the ratio. -#}
@@ -28,8 +32,41 @@ ga4_purchases as (
 orders as (
     select
         order_name,
+        order_date,
         total_price_eur
     from {{ ref('fct_orders') }}
+),
+
+-- The linear model credits every eligible touch of a journey, so its rows list
+-- each order's touches (direct visits are not eligible, ad clicks are).
+order_touches as (
+    select
+        conversion_date,
+        order_id,
+        platform,
+        days_before_conversion
+    from {{ ref('fct_attribution') }}
+    where
+        attribution_model = 'linear'
+        and conversion_type in ('first_order', 'repeat_order')
+),
+
+daily_orders as (
+    select
+        order_date,
+        count(*) as orders
+    from orders
+    group by 1
+),
+
+platform_click_orders as (
+    select
+        conversion_date,
+        platform,
+        count(distinct order_id) as click_orders
+    from order_touches
+    where platform is not null and days_before_conversion <= 7
+    group by 1, 2
 ),
 
 platform_days as (
@@ -57,10 +94,24 @@ ga4_days as (
     group by 1, 2, 3
 ),
 
+shop_click_days as (
+    select
+        platform_click_orders.conversion_date as check_date,
+        'shop_click_orders' as check_name,
+        platform_click_orders.platform as scope_id,
+        cast(daily_orders.orders as double) as volume,
+        cast(platform_click_orders.click_orders as double) as observed_value
+    from platform_click_orders
+    inner join daily_orders
+        on platform_click_orders.conversion_date = daily_orders.order_date
+),
+
 final as (
     select * from platform_days
     union all
     select * from ga4_days
+    union all
+    select * from shop_click_days
 )
 
 select * from final

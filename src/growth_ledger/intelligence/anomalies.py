@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit
 from scipy.stats import nbinom, norm
 from statsmodels.stats.multitest import multipletests
 
@@ -546,36 +548,110 @@ def _shift_row(
     }
 
 
-def detect_conversion_breaks(
-    checks: pd.DataFrame, max_p_value: float = 2e-3, min_days: int = 3
-) -> pd.DataFrame:
-    """Runs of zero platform conversions while clicks hold, improbable under a NB model.
+# A break alarm per platform at most once in 20 years on average: Bonferroni over a year
+# of daily runs (not a value fitted to a world).
+BREAK_MAX_P_VALUE = 0.05 / 365
 
-    max_p_value 2e-3: on the demo, Meta's ~1.8 purchases a day make a 5-day break
-    p = 1.6e-3; 5e-3 already admits a false run (a quiet Christmas week).
+
+def _platform_days(checks: pd.DataFrame, platform: str) -> pd.DataFrame:
+    """Every day of one platform: clicks, claimed conversions and the shop's orders with
+    a click of the platform in the 7 days before (NaN when the shop side is not known)."""
+    of_platform = checks[checks["scope_id"] == platform]
+    claims = of_platform[of_platform["check_name"] == "platform_conversions"]
+    daily = claims.set_index(pd.to_datetime(claims["check_date"]))[["volume", "observed_value"]]
+    daily = daily.groupby(level=0).sum().sort_index()
+    days = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
+    daily = daily.reindex(days).fillna(0.0)
+    shop = of_platform[of_platform["check_name"] == "shop_click_orders"]
+    click_orders = shop.set_index(pd.to_datetime(shop["check_date"]))["observed_value"]
+    # A platform the shop side never saw (no GA4 landing) stays unknown, not zero.
+    daily["click_orders"] = click_orders.reindex(days).fillna(0.0) if len(shop) else np.nan
+    return daily.rename(columns={"volume": "clicks", "observed_value": "claims"})
+
+
+class ZeroClaimModel(NamedTuple):
+    """P(a day has no claimed conversion | the shop saw k orders after the platform's
+    clicks) = no_other_claim x missed_order ** k: the platform's claims without a shop
+    order (view-through, other devices) are absent with probability no_other_claim, and
+    it misses each order the shop saw with probability missed_order."""
+
+    no_other_claim: float
+    missed_order: float
+
+    def zero_probability(self, click_orders: np.ndarray) -> np.ndarray:
+        return self.no_other_claim * self.missed_order**click_orders
+
+
+def _fit_zero_claims(claims: np.ndarray, click_orders: np.ndarray) -> ZeroClaimModel | None:
+    """Maximum likelihood of ZeroClaimModel on past days (scipy), with half a pseudo-day
+    of each outcome at k = 0 and k = 1 so that a past without a single miss does not make
+    a miss impossible. None with fewer than 14 days on which the shop saw an order."""
+    if (click_orders >= 1).sum() < 14:
+        return None
+    zero = (claims == 0).astype(float)
+    orders = np.concatenate([click_orders, [0, 0, 1, 1]])
+    outcome = np.concatenate([zero, [1, 0, 1, 0]])
+    weight = np.concatenate([np.ones(len(zero)), [0.5] * 4])
+
+    def negative_log_likelihood(logits: np.ndarray) -> float:
+        model = ZeroClaimModel(*expit(logits))
+        probability = np.clip(model.zero_probability(orders), 1e-12, 1 - 1e-12)
+        return -float(
+            np.sum(
+                weight * (outcome * np.log(probability) + (1 - outcome) * np.log1p(-probability))
+            )
+        )
+
+    fit = minimize(negative_log_likelihood, np.zeros(2), method="L-BFGS-B")
+    return ZeroClaimModel(*(float(value) for value in expit(fit.x)))
+
+
+def detect_conversion_breaks(
+    checks: pd.DataFrame, max_p_value: float = BREAK_MAX_P_VALUE, min_days: int = 2
+) -> pd.DataFrame:
+    """Runs of zero platform conversions while clicks hold, improbable given the past.
+
+    The probability of each day of a run without a claimed conversion comes from the 56
+    days before the run. Where the shop's side is known: ZeroClaimModel given the orders
+    the shop recorded after the platform's clicks that day, so a run the shop agrees with
+    (no such orders: nothing to claim) is not a break, and two days are enough when the
+    shop keeps seeing the platform's buyers. Otherwise: the negative binomial P(0) of the
+    past daily claims (over-dispersed counts). A run's p-value is the product over its
+    days. min_days 2: one empty day is as often a late report.
     """
     rows: list[dict[str, object]] = []
-    platform_checks = checks[checks["check_name"] == "platform_conversions"]
-    for platform, group in platform_checks.groupby("scope_id"):
-        daily = group.set_index("check_date").sort_index()
-        daily.index = pd.to_datetime(daily.index)
-        daily = daily.reindex(pd.date_range(daily.index.min(), daily.index.max(), freq="D"))
-        daily = daily.fillna({"volume": 0.0, "observed_value": 0.0})
-        history = daily["observed_value"].shift(1).rolling(56, min_periods=28)
-        expected_conversions = history.mean()
-        variance = history.var()
-        expected_clicks = daily["volume"].shift(1).rolling(28, min_periods=14).median()
-        is_break_day = (daily["observed_value"] == 0) & (daily["volume"] >= 0.5 * expected_clicks)
+    platforms = checks.loc[checks["check_name"] == "platform_conversions", "scope_id"].unique()
+    for platform in sorted(platforms):
+        daily = _platform_days(checks, platform)
+        claims = daily["claims"]
+        history = claims.shift(1).rolling(56, min_periods=28)
+        rate, variance = history.mean(), history.var()
+        size = rate**2 / (variance - rate).clip(lower=1e-6)
+        zero_probability_nb = pd.Series(nbinom.pmf(0, size, size / (size + rate)), daily.index)
+        expected_clicks = daily["clicks"].shift(1).rolling(28, min_periods=14).median()
+        is_break_day = (claims == 0) & (daily["clicks"] >= 0.5 * expected_clicks)
         run_id = (is_break_day != is_break_day.shift()).cumsum()
         for _, run in daily[is_break_day].groupby(run_id[is_break_day]):
-            rate = float(expected_conversions.loc[run.index[0]])
-            if not np.isfinite(rate) or rate <= 0 or len(run) < min_days:
+            first = run.index[0]
+            if len(run) < min_days or not rate.loc[first] > 0:
                 continue
-            # Negative binomial with the trailing 56 days' mean and variance (conversions
-            # are over-dispersed); P(no conversion on every day of the run).
-            excess = max(float(variance.loc[run.index[0]]) - rate, 1e-6)
-            size = rate**2 / excess
-            p_value = float(nbinom.pmf(0, size, size / (size + rate)) ** len(run))
+            past = daily.loc[first - pd.Timedelta(days=56) : first - pd.Timedelta(days=1)]
+            model = (
+                _fit_zero_claims(past["claims"].to_numpy(), past["click_orders"].to_numpy())
+                if run["click_orders"].notna().all()
+                else None
+            )
+            if model is None:
+                day_probability = np.full(len(run), float(zero_probability_nb.loc[first]))
+                evidence = "the shop's side unknown"
+            else:
+                day_probability = model.zero_probability(run["click_orders"].to_numpy())
+                evidence = (
+                    f"the shop recorded {int(run['click_orders'].sum())} order(s) after its "
+                    f"clicks on those days; in the 56 days before, P(no claim) = "
+                    f"{model.no_other_claim:.2f} x {model.missed_order:.2f}^orders"
+                )
+            p_value = float(np.prod(day_probability))
             if p_value >= max_p_value:
                 continue
             for day in run.index:
@@ -587,17 +663,17 @@ def detect_conversion_breaks(
                         "scope_id": platform,
                         "kpi": "platform_conversions",
                         "observed_value": 0.0,
-                        "expected_value": rate,
-                        "deviation": -rate,
+                        "expected_value": float(rate.loc[first]),
+                        "deviation": -float(rate.loc[first]),
                         "deviation_pct": -1.0,
                         "robust_z": None,
                         "p_value": p_value,
                         "direction": "below",
                         "severity": "high",
                         "detection_rule": (
-                            f"{len(run)} day(s) of 0 conversions with clicks >= 50% of the 28-day "
-                            f"median; P(run | NB mean {rate:.1f}/day) = {p_value:.1e}"
-                            f" < {max_p_value:g}"
+                            f"{len(run)} day(s) of 0 conversions with clicks >= 50% of the "
+                            f"28-day median; {evidence}; P(run) = {p_value:.1e} < "
+                            f"{max_p_value:.1e}"
                         ),
                     }
                 )
