@@ -1,5 +1,7 @@
 {#- Meta reports every action type in two parallel lists; this flattens both
     to one row per ad, day and action type. -#}
+{%- set action_shape = '[{"action_type": "VARCHAR", "value": "VARCHAR"}]' -%}
+
 with
 
 insights as (
@@ -13,8 +15,7 @@ action_counts as (
         insights.ad_id,
         action.action_type,
         {{ try_cast('action.value', 'double') }} as action_count
-    from insights,
-        unnest(from_json(insights.actions, '[{"action_type": "VARCHAR", "value": "VARCHAR"}]')) as actions (action)
+    {{ from_list_elements('insights', 'insights', parse_json_array('insights.actions', action_shape), 'action') }}
 ),
 
 action_values as (
@@ -25,9 +26,7 @@ action_values as (
         {{ try_cast('action.value', 'double') }} as action_value,
         {{ to_reporting_currency(try_cast('action.value', 'double'), 'insights.units_per_eur') }} as action_value_eur,
         insights.currency
-    from insights,
-        unnest(from_json(insights.action_values, '[{"action_type": "VARCHAR", "value": "VARCHAR"}]'))
-            as actions (action)
+    {{ from_list_elements('insights', 'insights', parse_json_array('insights.action_values', action_shape), 'action') }}
 ),
 
 final as (

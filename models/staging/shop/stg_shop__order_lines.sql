@@ -1,3 +1,9 @@
+{%- set line_item_shape -%}
+    [{"id": "VARCHAR", "sku": "VARCHAR", "product_id": "VARCHAR", "title": "VARCHAR",
+      "quantity": "VARCHAR", "price": "VARCHAR", "total_discount": "VARCHAR",
+      "tax_lines": [{"rate": "VARCHAR", "price": "VARCHAR"}]}]
+{%- endset -%}
+
 with
 
 orders as (
@@ -18,16 +24,9 @@ line_items as (
         {{ try_cast('line_item.quantity', 'integer') }} as quantity,
         {{ try_cast('line_item.price', 'decimal(18, 2)') }} as unit_price,
         coalesce({{ try_cast('line_item.total_discount', 'decimal(18, 2)') }}, 0) as total_discount,
-        coalesce(
-            list_sum([{{ try_cast('tax_line.price', 'decimal(18, 2)') }} for tax_line in line_item.tax_lines]), 0
-        ) as tax_amount
-    from orders,
-        unnest(from_json(
-            orders.line_items,
-            '[{"id": "VARCHAR", "sku": "VARCHAR", "product_id": "VARCHAR", "title": "VARCHAR",
-               "quantity": "VARCHAR", "price": "VARCHAR", "total_discount": "VARCHAR",
-               "tax_lines": [{"rate": "VARCHAR", "price": "VARCHAR"}]}]'
-        )) as items (line_item)
+        {{ list_sum_of('line_item.tax_lines', 'tax_line', try_cast('tax_line.price', 'decimal(18, 2)')) }}
+            as tax_amount
+    {{ from_list_elements('orders', 'orders', parse_json_array('orders.line_items', line_item_shape), 'line_item') }}
 ),
 
 final as (

@@ -9,8 +9,7 @@ shipping as (
     select
         orders.order_id,
         sum({{ try_cast('shipping_line.price', 'decimal(18, 2)') }}) as shipping_price
-    from orders,
-        unnest(from_json(orders.shipping_lines, '[{"price": "VARCHAR"}]')) as shipping_lines (shipping_line)
+    {{ from_list_elements('orders', 'orders', parse_json_array('orders.shipping_lines', '[{"price": "VARCHAR"}]'), 'shipping_line') }}
     group by 1
 ),
 

@@ -22,8 +22,7 @@ refund_lines as (
         refund_line.line_item_id as order_line_id,
         {{ try_cast('refund_line.quantity', 'integer') }} as quantity,
         {{ try_cast('refund_line.subtotal', 'decimal(18, 2)') }} as subtotal
-    from refunds,
-        unnest(refunds.refund_line_items) as lines (refund_line)
+    {{ from_list_elements('refunds', 'refunds', 'refunds.refund_line_items', 'refund_line') }}
 ),
 
 final as (

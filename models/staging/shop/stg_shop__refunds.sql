@@ -2,6 +2,12 @@
     transactions; the part beyond its line subtotals is the order-level refund
     (shipping, adjustments). EUR at the order date's rate: refunds count
     against the order's date. -#}
+{#- Only money that left: refund transactions that did not fail (exports
+    without a status field are settled refunds). -#}
+{%- set settled_refund -%}
+    lower(refund_transaction.kind) = 'refund' and coalesce(lower(refund_transaction.status), 'success') = 'success'
+{%- endset -%}
+
 with
 
 orders as (
@@ -16,21 +22,10 @@ refunds as (
 amounts as (
     select
         *,
-        cast(coalesce(
-            list_sum([{{ try_cast('refund_line.subtotal', 'decimal(18, 2)') }} for refund_line in refund_line_items]),
-            0
-        ) as decimal(18, 2)) as line_subtotal,
-        -- Only money that left: refund transactions that did not fail (exports
-        -- without a status field are settled refunds).
-        cast(coalesce(
-            list_sum([
-                {{ try_cast('refund_transaction.amount', 'decimal(18, 2)') }}
-                for refund_transaction in transactions
-                if lower(refund_transaction.kind) = 'refund'
-                and coalesce(lower(refund_transaction.status), 'success') = 'success'
-            ]),
-            0
-        ) as decimal(18, 2)) as transaction_amount
+        {{ list_sum_of('refund_line_items', 'refund_line', try_cast('refund_line.subtotal', 'decimal(18, 2)')) }}
+            as line_subtotal,
+        {{ list_sum_of('transactions', 'refund_transaction', try_cast('refund_transaction.amount', 'decimal(18, 2)'), settled_refund) }}
+            as transaction_amount
     from refunds
 ),
 

@@ -76,8 +76,8 @@ parsed as (
         {{ parse_non_negative(json_text_item('insight_texts', insight_text_paths, '$.spend'), 'double') }} as spend,
         {{ parse_non_negative(json_text_item('insight_texts', insight_text_paths, '$.impressions'), 'bigint') }} as impressions,
         {{ parse_non_negative(json_text_item('insight_texts', insight_text_paths, '$.clicks'), 'bigint') }} as clicks,
-        json_extract(json_document, '$.actions') as actions,
-        json_extract(json_document, '$.action_values') as action_values
+        {{ json_path_json('json_document', '$.actions') }} as actions,
+        {{ json_path_json('json_document', '$.action_values') }} as action_values
     from texts
 ),
 
@@ -132,7 +132,8 @@ validated as (
                 'an id (account, campaign, ad set, ad) is in scientific notation'),
             ('spend is null', 'spend is not a non-negative number'),
             ('impressions is null or clicks is null', 'impressions or clicks are not non-negative integers'),
-            ("coalesce(json_type(actions), 'ARRAY') != 'ARRAY' or coalesce(json_type(action_values), 'ARRAY') != 'ARRAY'",
+            ('(actions is not null and not ' ~ is_json_array('actions') ~ ')'
+                ~ ' or (action_values is not null and not ' ~ is_json_array('action_values') ~ ')',
                 'actions or action_values are not lists'),
             ('units_per_eur is null', 'no FX rate for the currency on that date'),
         ]) }} as invalid_reason

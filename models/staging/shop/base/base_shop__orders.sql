@@ -95,10 +95,10 @@ parsed as (
         {{ parse_non_negative(json_text_item('order_texts', order_text_paths, '$.subtotal_price'), 'decimal(18, 2)') }} as subtotal_price,
         {{ parse_non_negative(json_text_item('order_texts', order_text_paths, '$.total_discounts'), 'decimal(18, 2)') }} as total_discounts,
         {{ parse_non_negative(json_text_item('order_texts', order_text_paths, '$.total_tax'), 'decimal(18, 2)') }} as total_tax,
-        json_extract(json_document, '$.line_items') as line_items,
-        json_extract(json_document, '$.shipping_lines') as shipping_lines,
-        json_extract(json_document, '$.discount_codes') as discount_codes,
-        json_extract(json_document, '$.refunds') as refunds
+        {{ json_path_json('json_document', '$.line_items') }} as line_items,
+        {{ json_path_json('json_document', '$.shipping_lines') }} as shipping_lines,
+        {{ json_path_json('json_document', '$.discount_codes') }} as discount_codes,
+        {{ json_path_json('json_document', '$.refunds') }} as refunds
     from texts
 ),
 
@@ -152,20 +152,20 @@ validated as (
             ('order_id is null', 'id is missing'),
             ('created_at is null', 'created_at is not a timestamp'),
             ('created_at > extracted_at', 'created_at is after the extract time'),
-            ("coalesce(json_type(line_items), '') != 'ARRAY' or json_array_length(line_items) = 0",
+            ('not ' ~ is_json_array('line_items') ~ ' or json_array_length(line_items) = 0',
                 'line_items is missing or empty'),
-            ("len(list_filter(json_extract_string(line_items, '$[*].price'), lambda v: " ~ parse_number('v', 'decimal(18, 2)') ~ " is null)) > 0"
-                ~ " or len(list_filter(json_extract_string(line_items, '$[*].quantity'), lambda v: " ~ parse_number('v', 'integer') ~ " is null)) > 0"
-                ~ " or len(list_filter(json_extract_string(line_items, '$[*].id'), lambda v: v is null)) > 0",
+            (list_any(json_path_values('line_items', '$[*].price'), 'v', parse_number('v', 'decimal(18, 2)') ~ ' is null')
+                ~ ' or ' ~ list_any(json_path_values('line_items', '$[*].quantity'), 'v', parse_number('v', 'integer') ~ ' is null')
+                ~ ' or ' ~ list_any(json_path_values('line_items', '$[*].id'), 'v', 'v is null'),
                 'a line item has no id, or a price or quantity that is not a number'),
-            ("coalesce(json_type(refunds), 'ARRAY') != 'ARRAY' or coalesce(json_type(shipping_lines), 'ARRAY') != 'ARRAY'",
+            ('(refunds is not null and not ' ~ is_json_array('refunds') ~ ')'
+                ~ ' or (shipping_lines is not null and not ' ~ is_json_array('shipping_lines') ~ ')',
                 'refunds or shipping_lines are not lists'),
             ('total_price is null or subtotal_price is null', 'total_price or subtotal_price is not a non-negative amount'),
-            ("coalesce(list_sum(list_transform(json_extract_string(refunds, '$[*].transactions[*].amount'), lambda v: "
-                ~ parse_number('v', 'decimal(18, 2)') ~ ")), 0) > total_price"
-                ~ " or coalesce(list_sum(list_transform(json_extract_string(refunds, '$[*].refund_line_items[*].quantity'), lambda v: "
-                ~ parse_number('v', 'integer') ~ ")), 0)"
-                ~ " > list_sum(list_transform(json_extract_string(line_items, '$[*].quantity'), lambda v: " ~ parse_number('v', 'integer') ~ "))",
+            (list_sum_of(json_path_values('refunds', '$[*].transactions[*].amount'), 'v', parse_number('v', 'decimal(18, 2)'))
+                ~ ' > total_price or '
+                ~ list_sum_of(json_path_values('refunds', '$[*].refund_line_items[*].quantity'), 'v', parse_number('v', 'integer'), data_type='bigint')
+                ~ ' > ' ~ list_sum_of(json_path_values('line_items', '$[*].quantity'), 'v', parse_number('v', 'integer'), data_type='bigint'),
                 'refunds exceed the order (amount or quantity)'),
             ('units_per_eur is null', 'no FX rate for the currency on the order date'),
         ]) }} as invalid_reason
