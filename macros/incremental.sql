@@ -5,9 +5,9 @@
     their extract time: a re-run of an old export or a backfill is read by
     the next run like any new file. -#}
 
-{#- A timestamp literal; value is a datetime or an ISO string. -#}
-{% macro timestamp_literal(value) -%}
-    cast('{{ value }}' as {{ dbt.type_timestamp() }})
+{#- File names as a sorted, comma-separated list of SQL string literals. -#}
+{% macro file_name_literals(names) -%}
+    {%- for name in names | sort %}'{{ name | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
 {%- endmacro %}
 
 {#- Predicate on a source's filename column keeping only the extract files
@@ -26,9 +26,7 @@
     {%- if loaded | length == 0 -%}
         true
     {%- else -%}
-        {{ file_name(filename_column) }} not in (
-            {%- for name in loaded | sort %}'{{ name | replace("'", "''") }}'{{ ',' if not loop.last }}{% endfor -%}
-        )
+        {{ file_name(filename_column) }} not in ({{ file_name_literals(loaded) }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -42,13 +40,11 @@
     {%- set landed = run_query(
         'select ' ~ file_name('file') ~ " from glob('" ~ pattern | replace("'", "''") ~ "')"
     ).columns[0].values() -%}
-    {%- set new_files = landed | reject('in', loaded) | sort | list -%}
+    {%- set new_files = landed | reject('in', loaded) | list -%}
     {%- if new_files | length == 0 -%}
         false
     {%- else -%}
-        {{ file_name(filename_column) }} in (
-            {%- for name in new_files %}'{{ name | replace("'", "''") }}'{{ ',' if not loop.last }}{% endfor -%}
-        )
+        {{ file_name(filename_column) }} in ({{ file_name_literals(new_files) }})
     {%- endif -%}
 {%- endmacro %}
 
