@@ -1,10 +1,10 @@
 {#- Daily inputs of the tracking-break rules. Three checks:
     `platform_conversions`: per ad platform, clicks and platform-reported
     conversions (a break shows as zero conversions while clicks hold);
-    `shop_click_orders`: per ad platform, the day's shop orders and those of
-    them with a session of the platform's traffic in the 7 days before (every
-    platform's default click window holds 7 days): the independent side, the
-    orders the platform's pixel should have seen;
+    `shop_click_orders`: per ad platform, the shop's orders with a session of
+    the platform's traffic in the 7 days before (every platform's default
+    click window holds 7 days): the independent side, the orders the
+    platform's pixel should have seen (no volume);
     `ga4_vs_shop_revenue`: GA4 purchase revenue over shop order total for the
     orders both systems hold (matched on transaction id = order name), so
     consent and ad-blocker gaps do not blur the ratio. -#}
@@ -32,7 +32,6 @@ ga4_purchases as (
 orders as (
     select
         order_name,
-        order_date,
         total_price_eur
     from {{ ref('fct_orders') }}
 ),
@@ -49,14 +48,6 @@ order_touches as (
     where
         attribution_model = 'linear'
         and conversion_type in ('first_order', 'repeat_order')
-),
-
-daily_orders as (
-    select
-        order_date,
-        count(*) as orders
-    from orders
-    group by 1
 ),
 
 platform_click_orders as (
@@ -96,14 +87,12 @@ ga4_days as (
 
 shop_click_days as (
     select
-        platform_click_orders.conversion_date as check_date,
+        conversion_date as check_date,
         'shop_click_orders' as check_name,
-        platform_click_orders.platform as scope_id,
-        cast(daily_orders.orders as double) as volume,
-        cast(platform_click_orders.click_orders as double) as observed_value
+        platform as scope_id,
+        cast(null as double) as volume,
+        cast(click_orders as double) as observed_value
     from platform_click_orders
-    inner join daily_orders
-        on platform_click_orders.conversion_date = daily_orders.order_date
 ),
 
 final as (
