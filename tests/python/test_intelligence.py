@@ -229,6 +229,36 @@ def test_baselines_use_only_the_past():
     pd.testing.assert_frame_equal(full[:150], cut)
 
 
+def _budget_stepped_campaign(seed: int, days: int = 240) -> pd.DataFrame:
+    """Spend ~ 100 EUR x weekday, budget x1.8 on day 120 and x0.55 on day 180, a
+    one-day x3 runaway on day 100; revenue ~ 3 x spend."""
+    rng = np.random.default_rng(seed)
+    weekday = np.tile([1.1, 1.05, 1.0, 1.0, 0.95, 0.85, 0.9], days // 7 + 1)[:days]
+    budget = np.ones(days)
+    budget[120:] = 1.8
+    budget[180:] = 1.8 * 0.55
+    spend = 100 * weekday * budget * rng.lognormal(0, 0.08, days)
+    spend[100] *= 3
+    clicks = rng.poisson(spend)
+    revenue = 3 * spend * rng.lognormal(0, 0.1, days)
+    return _campaign_frame(seed, spend, clicks, rng.poisson(0.04 * clicks), revenue)
+
+
+def test_a_budget_step_is_one_short_episode_and_a_runaway_day_is_found():
+    """Spend and revenue follow a budget step within four days (the four-week baseline
+    alone flagged it for two weeks), and a day of triple spend is flagged on every
+    campaign."""
+    seeds = range(1, 9)
+    flags = score_kpi_deviations(pd.concat(_budget_stepped_campaign(seed) for seed in seeds))
+    days = pd.date_range("2025-10-01", periods=240, freq="D").date
+    spend = flags[flags["kpi"] == "spend_eur"]
+    runaway = set(spend.loc[spend["anomaly_date"] == days[100], "scope_id"])
+    assert runaway == {f"google_ads:{seed}" for seed in seeds}
+    allowed = {days[100], *days[120:124], *days[180:184]}
+    daily_sums = flags[flags["kpi"].isin(["spend_eur", "revenue_eur"])]
+    assert set(daily_sums["anomaly_date"]) <= allowed, sorted(set(daily_sums["anomaly_date"]))
+
+
 def test_promotion_calendar_days_are_neither_flagged_nor_baseline():
     """A planned peak (revenue x3 for a week) is flagged without the calendar, not with it."""
     peak = np.ones(240)

@@ -61,20 +61,49 @@ def _past_baseline(log_values: pd.Series, is_ratio: bool) -> pd.Series:
     return same_weekday.median(axis=1).where(same_weekday.notna().sum(axis=1) >= 3)
 
 
+def _past_level_baseline(log_values: pd.Series) -> pd.Series:
+    """Expected log value from earlier days only: the median of the seven days before
+    (the current level) plus the weekday's usual offset from that level (the median
+    over the eight weeks before). It takes a new level in four days."""
+    level = log_values.shift(1).rolling(7, min_periods=4).median()
+    offset = log_values - level
+    same_weekday = pd.concat([offset.shift(7 * week) for week in range(1, 9)], axis=1)
+    weekday_offset = same_weekday.median(axis=1).where(same_weekday.notna().sum(axis=1) >= 3)
+    return level + weekday_offset
+
+
+def _robust_z(history: pd.Series, baseline: pd.Series) -> pd.Series:
+    """The day's residual over the robust spread (MAD as an SD) of the 56 residuals before."""
+    residual = history - baseline
+    past = residual.shift(1)
+    spread = (past - past.rolling(56, min_periods=28).median()).abs()
+    scale = (MAD_TO_SD * spread.rolling(56, min_periods=28).median()).clip(lower=0.05)
+    return residual / scale
+
+
 def _past_scores(values: pd.Series, valid: pd.Series, quiet: pd.Series, is_ratio: bool):
     """Robust z of each day's log value against its past-only baseline and spread.
 
     Days of the promotion calendar (`quiet`) are neither baseline nor scored: a
     Black Friday peak is planned, and it must not lift the weeks after it.
+
+    Daily sums (spend, revenue) follow budgets, which advertisers change in steps,
+    and the four-week baseline would flag a step for four weeks. Such a day is also
+    scored against the current level (`_past_level_baseline`), each z with its own
+    spread, and keeps the smaller: it is unusual only if it fits neither the usual
+    weekday nor the new level (an intersection-union test, so the larger p-value is
+    a valid one).
     """
     log_values = np.log(values.where(valid & (values > 0)))
     history = log_values.where(~quiet)
     baseline = _past_baseline(history, is_ratio)
-    residual = history - baseline
-    past = residual.shift(1)
-    spread = (past - past.rolling(56, min_periods=28).median()).abs()
-    scale = (MAD_TO_SD * spread.rolling(56, min_periods=28).median()).clip(lower=0.05)
-    z = residual / scale
+    z = _robust_z(history, baseline)
+    if not is_ratio:
+        level_baseline = _past_level_baseline(history)
+        level_z = _robust_z(history, level_baseline)
+        nearer = level_z.abs() < z.abs()
+        z = z.where(~nearer, level_z).where(level_z.notna())
+        baseline = baseline.where(~nearer, level_baseline)
     return pd.DataFrame(
         {
             "expected": np.exp(baseline),
@@ -245,10 +274,18 @@ def score_kpi_deviations(
             "direction": "above" if row.z > 0 else "below",
             "severity": _severity(abs(float(row.change)), min_change, 2 * min_change),
             "detection_rule": (
-                f"log {row.kpi} vs the median of the past four weeks"
-                + (" (7-day sums)" if row.is_ratio else " (same weekday)")
+                (
+                    f"log {row.kpi} (7-day sums) vs the median of the four weeks before"
+                    if row.is_ratio
+                    else f"log {row.kpi} vs both the same weekday's median of the past four "
+                    "weeks and the level of the 7 days before"
+                )
                 + f"; Benjamini-Hochberg FDR {false_discovery_rate:g} over all scopes and KPIs, "
-                f"change >= {min_change:.0%}"
+                + (
+                    "a doubling or halving"
+                    if row.kpi == "spend_eur"
+                    else f"change >= {min_ratio_change if row.is_ratio else min_change:.0%}"
+                )
                 + (f", >= {ratio_min_run_days} days in a row" if row.is_ratio else "")
             ),
         }
