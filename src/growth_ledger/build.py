@@ -24,7 +24,12 @@ from dbt.cli.main import dbtRunner
 
 from growth_ledger import paths
 from growth_ledger.environment import temporary_environment
-from growth_ledger.landing import check_landing, format_problems
+from growth_ledger.landing import (
+    check_landing,
+    earlier_readings_in,
+    format_problems,
+    inventory,
+)
 from growth_ledger.late_files import late_files
 from growth_ledger.publish import build_path
 
@@ -142,9 +147,12 @@ def _release_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def preflight(landing: Path) -> None:
-    """Check the landing folder; print warnings, raise BuildError listing every error."""
-    problems = check_landing(landing)
+def preflight(landing: Path, published: Path | None = None) -> None:
+    """Check the landing folder; print warnings, raise BuildError listing every error.
+
+    The file readings kept in the published warehouse are reused for unchanged files."""
+    earlier = earlier_readings_in(published) if published else None
+    problems = check_landing(landing, inventory(landing, earlier) if landing.is_dir() else None)
     errors = [problem for problem in problems if problem.is_error]
     warnings = [problem for problem in problems if not problem.is_error and not problem.is_info]
     absent = [problem for problem in problems if problem.is_info]
@@ -189,8 +197,8 @@ def build(
     """
     if not landing.is_dir():
         raise BuildError(f"landing folder {landing} does not exist")
-    preflight(landing)
     target = db_path.resolve()
+    preflight(landing, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(target):
         return _build_and_publish(landing, target, extra_args, db_path, all_tests=all_tests)

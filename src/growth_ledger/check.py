@@ -54,7 +54,12 @@ from rich.console import Console
 from rich.table import Table
 
 from growth_ledger.build import BuildError, run_dbt
-from growth_ledger.landing import check_landing, inventory, present_entities
+from growth_ledger.landing import (
+    check_landing,
+    earlier_readings_in,
+    inventory,
+    present_entities,
+)
 from growth_ledger.paths import project_dir
 from growth_ledger.progress import StepProgress
 
@@ -532,7 +537,7 @@ def run_checks(
     summary = CheckSummary()
 
     # One inventory: the pre-flight and which entities are in the landing.
-    files = inventory(landing) if landing.is_dir() else []
+    files = inventory(landing, earlier_readings_in(db_path)) if landing.is_dir() else []
     present = present_entities(files)
     problems = check_landing(landing, files)
     summary.landing_errors = [str(problem) for problem in problems if problem.is_error]

@@ -15,17 +15,23 @@ import csv
 import difflib
 import fnmatch
 import gzip
+import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from growth_ledger.connectors.shapes import ConnectorTable, recognise
-from growth_ledger.contract import Entity, Nesting, load
+from growth_ledger.contract import CONTRACT_FILE, Entity, Nesting, load
 from growth_ledger.fx_coverage import fx_gaps
 from growth_ledger.parsing import UnbalancedQuote, scan_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ERROR = "error"
 WARNING = "warning"
@@ -678,6 +684,110 @@ class LandingFile:
     severity: str | None = None  # of a refusal: "error" stops the build
     raw_rows: int | None = None  # rows counted from the file itself, for loaded files
     malformed_lines: tuple[int, ...] = ()  # CSV lines whose fields do not match the header
+    size: int | None = None  # bytes, and the modification time: which version was read
+    modified_ns: int | None = None
+
+    @property
+    def version(self) -> FileVersion:
+        return FileVersion(self.path, self.size, self.modified_ns)
+
+
+class FileVersion(NamedTuple):
+    """A file as the inventory read it: an earlier reading of the same version is reused."""
+
+    path: str
+    size: int | None
+    modified_ns: int | None
+
+
+def scanner_version() -> str:
+    """A hash of the code and contract that judge and count files: when either changes,
+    earlier readings (stg_landing__file_scans) are not reused."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(CONTRACT_FILE.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+FILE_COLUMNS = {
+    "file_path": "string",
+    "source_name": "string",
+    "entity": "string",
+    "status": "string",
+    "reason": "string",
+    "fix": "string",
+    "severity": "string",
+    "raw_rows": "Int64",
+    "malformed_line_numbers": "string",
+    "file_size": "Int64",
+    "modified_ns": "Int64",
+    "scanner_version": "string",
+}
+
+
+def files_frame(files: Iterable[LandingFile], version: str) -> pd.DataFrame:
+    """The inventory as a table (stg_landing__files, stg_landing__file_scans)."""
+    import pandas as pd
+
+    rows = [
+        [
+            file.path,
+            file.source,
+            file.entity,
+            file.status,
+            file.reason,
+            file.fix,
+            file.severity,
+            file.raw_rows,
+            ",".join(map(str, file.malformed_lines)),
+            file.size,
+            file.modified_ns,
+            version,
+        ]
+        for file in files
+    ]
+    return pd.DataFrame(rows, columns=list(FILE_COLUMNS)).astype(FILE_COLUMNS)
+
+
+def earlier_readings(frame: pd.DataFrame, version: str) -> dict[FileVersion, LandingFile]:
+    """Readings of files_frame rows taken by this scanner_version, by file version."""
+    taken = frame[frame["scanner_version"] == version]
+    readings = {}
+    for row in taken.astype(object).where(taken.notna(), None).to_dict("records"):
+        lines = row["malformed_line_numbers"] or ""
+        file = LandingFile(
+            row["file_path"],
+            row["source_name"],
+            row["entity"],
+            row["status"],
+            row["reason"],
+            row["fix"],
+            row["severity"],
+            None if row["raw_rows"] is None else int(row["raw_rows"]),
+            tuple(int(line) for line in lines.split(",") if line),
+            int(row["file_size"]),
+            int(row["modified_ns"]),
+        )
+        readings[file.version] = file
+    return readings
+
+
+def earlier_readings_in(db: Path) -> dict[FileVersion, LandingFile]:
+    """The readings kept in a warehouse (staging.stg_landing__file_scans); none when the
+    file, the table or its columns are not there."""
+    import duckdb
+
+    if not db.is_file():
+        return {}
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            frame = con.execute("select * from staging.stg_landing__file_scans").df()
+    except duckdb.Error:
+        return {}
+    if not set(FILE_COLUMNS) <= set(frame.columns):
+        return {}
+    return earlier_readings(frame, scanner_version())
 
 
 def loaded_by_glob(entity: Entity, name: str) -> bool:
@@ -690,15 +800,26 @@ def loaded_by_glob(entity: Entity, name: str) -> bool:
     return lower.endswith(f".{entity.fmt}")
 
 
-def inventory(landing: Path) -> list[LandingFile]:
-    """Every file under the landing folder (recursively, hidden ones included)."""
+def inventory(
+    landing: Path, earlier: Mapping[FileVersion, LandingFile] | None = None
+) -> list[LandingFile]:
+    """Every file under the landing folder (recursively, hidden ones included).
+
+    `earlier`: readings of a previous run (same scanner_version), reused for a file
+    whose path, size and modification time are unchanged instead of reading it again."""
     entities = {(e.source, e.entity): e for e in CONTRACTS}
     files = []
     for path in sorted(p for p in landing.rglob("*") if p.is_file()):
         relative = path.relative_to(landing).as_posix()
+        stat = path.stat()
+        version = FileVersion(relative, stat.st_size, stat.st_mtime_ns)
+        if earlier is not None and version in earlier:
+            files.append(earlier[version])
+            continue
         parts = relative.split("/")
         entity = entities.get(tuple(parts[:2])) if len(parts) > 2 else None
-        files.append(_inventory_entry(path, relative, parts, entity))
+        entry = _inventory_entry(path, relative, parts, entity)
+        files.append(replace(entry, size=stat.st_size, modified_ns=stat.st_mtime_ns))
     return files
 
 

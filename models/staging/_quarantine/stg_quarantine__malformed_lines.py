@@ -1,7 +1,8 @@
 """CSV lines that do not have as many fields as their file's header, with their
 line number, read by the declared dialect (growth_ledger.parsing). The sources
 skip them (DuckDB ignore_errors), so the rest of the file loads and these lines
-reach stg_quarantine__rows instead of vanishing."""
+reach stg_quarantine__rows instead of vanishing. Only the files whose reading
+(stg_landing__files) found such lines are read again, for the lines' text."""
 
 from pathlib import Path
 
@@ -12,22 +13,24 @@ COLUMNS = ["source_name", "entity", "file_path", "line_number", "raw_line", "fie
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from growth_ledger.landing import CONTRACTS, LOADED, inventory, open_text
+    from growth_ledger.landing import CONTRACTS, LOADED, open_text
     from growth_ledger.parsing import scan_csv
 
     landing = Path(dbt.config.get("landing_path"))
     csv_entities = {(e.source, e.entity) for e in CONTRACTS if e.fmt == "csv"}
+    files = dbt.ref("stg_landing__files").df()
+    with_malformed = files[(files["status"] == LOADED) & (files["malformed_line_numbers"] != "")]
     rows = []
-    for file in inventory(landing):
-        if file.status != LOADED or (file.source, file.entity) not in csv_entities:
+    for file in with_malformed.itertuples():
+        if (file.source_name, file.entity) not in csv_entities:
             continue
-        with open_text(landing / file.path) as handle:
+        with open_text(landing / file.file_path) as handle:
             for line in scan_csv(handle).malformed:
                 rows.append(
                     [
-                        file.source,
+                        file.source_name,
                         file.entity,
-                        file.path,
+                        file.file_path,
                         line.line_number,
                         line.raw_line,
                         line.fields,
