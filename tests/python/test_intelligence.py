@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from growth_ledger.intelligence.anomalies import (
     _count_scores,
@@ -40,6 +41,7 @@ from growth_ledger.intelligence.anomalies import (
     score_kpi_deviations,
 )
 from growth_ledger.intelligence.audience import export_audiences
+from growth_ledger.intelligence.churn import bootstrap_aucs
 
 
 @pytest.fixture(scope="module")
@@ -513,6 +515,22 @@ def test_plan_never_funds_a_cut_campaign(warehouse):
         "select sum(spend_shift_30d_eur) from marts.mart_budget_reallocation where not is_total"
     ).fetchone()[0]
     assert abs(total) < 1.0, total
+
+
+@pytest.mark.parametrize("rows, decimals", [(40, 1), (500, 2), (3000, 6)])
+def test_bootstrap_aucs_equal_roc_auc_score_on_each_resample(rows: int, decimals: int):
+    """The one-sort bootstrap gives, resample for resample, what scikit-learn's
+    roc_auc_score gives on the resampled rows, ties in the scores included."""
+    rng = np.random.default_rng(rows)
+    actual = (rng.random(rows) < 0.2).astype(int)
+    predicted = np.round(rng.random(rows) * 0.5 + 0.3 * actual, decimals)
+    fast = bootstrap_aucs(actual, predicted, 300, np.random.default_rng(7))
+    draws, expected = np.random.default_rng(7), []
+    for _ in range(300):
+        pick = draws.integers(0, rows, rows)
+        if 0 < actual[pick].sum() < rows:
+            expected.append(roc_auc_score(actual[pick], predicted[pick]))
+    np.testing.assert_allclose(fast, expected, rtol=0, atol=1e-12)
 
 
 def test_churn_model_holdout(warehouse):

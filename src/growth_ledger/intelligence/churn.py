@@ -2,7 +2,7 @@
 
 Libraries: scikit-learn (logistic hazard per subscription-month at risk, AUC,
 Brier), statsmodels (Poisson GLM rate ratios of the driver tests, Wald 95%
-intervals), numpy (bootstrap of the out-of-time AUC). Each labelled row is one
+intervals), numpy (bootstrap of the out-of-time AUC, `bootstrap_aucs`). Each labelled row is one
 subscription-month at risk (the renewal due that month); the label is churn
 before the next one, so a logistic fit on these rows is the discrete-time hazard.
 """
@@ -130,6 +130,33 @@ def has_history(snapshots: pd.DataFrame, holdout_months: int = 3) -> bool:
     )
 
 
+def bootstrap_aucs(
+    actual: np.ndarray, predicted: np.ndarray, resamples: int, rng: np.random.Generator
+) -> np.ndarray:
+    """The AUC of each bootstrap resample of the rows that has both labels: what
+    roc_auc_score gives on the resampled rows, from one sort instead of one per resample.
+
+    A resample is a count per row; its AUC is the count-weighted share of (churned,
+    retained) pairs the score ranks right, a tie counting half. At 100,000 holdout rows
+    this takes seconds where 1,000 calls of roc_auc_score take 40.
+    """
+    order = np.argsort(predicted, kind="stable")
+    churned = actual[order] == 1
+    tie_group = np.unique(predicted[order], return_inverse=True)[1]
+    aucs = []
+    for _ in range(resamples):
+        counts = np.bincount(rng.integers(0, len(actual), len(actual)), minlength=len(actual))
+        counts = counts[order]
+        positives = np.bincount(tie_group, np.where(churned, counts, 0))
+        negatives = np.bincount(tie_group, np.where(churned, 0, counts))
+        if positives.sum() == 0 or negatives.sum() == 0:
+            continue
+        below = np.cumsum(negatives) - negatives
+        ranked_right = (positives * (below + 0.5 * negatives)).sum()
+        aucs.append(ranked_right / (positives.sum() * negatives.sum()))
+    return np.array(aucs)
+
+
 def evaluate(snapshots: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     """AUC, Brier score, base rate and reliability bins on the out-of-time holdout."""
     if not has_history(snapshots):
@@ -143,12 +170,7 @@ def evaluate(snapshots: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     predicted = model.predict_proba(holdout[MODEL_FEATURES])[:, 1]
     actual = holdout[LABEL].astype(int).to_numpy()
     auc = roc_auc_score(actual, predicted)
-    rng = np.random.default_rng(SEED)
-    resampled = []
-    for _ in range(AUC_RESAMPLES):
-        pick = rng.integers(0, len(actual), len(actual))
-        if 0 < actual[pick].sum() < len(pick):
-            resampled.append(roc_auc_score(actual[pick], predicted[pick]))
+    resampled = bootstrap_aucs(actual, predicted, AUC_RESAMPLES, np.random.default_rng(SEED))
     auc_low, auc_high = np.quantile(resampled, [0.025, 0.975])
     brier = brier_score_loss(actual, predicted)
     brier_base = brier_score_loss(actual, np.full(len(actual), train[LABEL].mean()))
