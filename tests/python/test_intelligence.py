@@ -231,9 +231,12 @@ def test_baselines_use_only_the_past():
     pd.testing.assert_frame_equal(full[:150], cut)
 
 
-def _budget_stepped_campaign(seed: int, days: int = 240) -> pd.DataFrame:
+def _budget_stepped_campaign(
+    seed: int, days: int = 240, revenue_halved_from: int | None = None
+) -> pd.DataFrame:
     """Spend ~ 100 EUR x weekday, budget x1.8 on day 120 and x0.55 on day 180, a
-    one-day x3 runaway on day 100; revenue ~ 3 x spend."""
+    one-day x3 runaway on day 100; revenue ~ spend ^ 0.6 (diminishing returns, so the
+    ROAS moves with each step), halved from `revenue_halved_from` on."""
     rng = np.random.default_rng(seed)
     weekday = np.tile([1.1, 1.05, 1.0, 1.0, 0.95, 0.85, 0.9], days // 7 + 1)[:days]
     budget = np.ones(days)
@@ -242,14 +245,16 @@ def _budget_stepped_campaign(seed: int, days: int = 240) -> pd.DataFrame:
     spend = 100 * weekday * budget * rng.lognormal(0, 0.08, days)
     spend[100] *= 3
     clicks = rng.poisson(spend)
-    revenue = 3 * spend * rng.lognormal(0, 0.1, days)
+    revenue = 3 * 100**0.4 * spend**0.6 * rng.lognormal(0, 0.1, days)
+    if revenue_halved_from is not None:
+        revenue[revenue_halved_from:] *= 0.5
     return _campaign_frame(seed, spend, clicks, rng.poisson(0.04 * clicks), revenue)
 
 
 def test_a_budget_step_is_one_short_episode_and_a_runaway_day_is_found():
-    """Spend and revenue follow a budget step within four days (the four-week baseline
-    alone flagged it for two weeks), and a day of triple spend is flagged on every
-    campaign."""
+    """Spend and revenue follow a budget step within four days and the ROAS within ten
+    (the four-week baselines alone flagged them for two to three weeks), and a day of
+    triple spend is flagged on every campaign."""
     seeds = range(1, 9)
     flags = score_kpi_deviations(pd.concat(_budget_stepped_campaign(seed) for seed in seeds))
     days = pd.date_range("2025-10-01", periods=240, freq="D").date
@@ -259,6 +264,24 @@ def test_a_budget_step_is_one_short_episode_and_a_runaway_day_is_found():
     allowed = {days[100], *days[120:124], *days[180:184]}
     daily_sums = flags[flags["kpi"].isin(["spend_eur", "revenue_eur"])]
     assert set(daily_sums["anomaly_date"]) <= allowed, sorted(set(daily_sums["anomaly_date"]))
+    roas_days = set(flags.loc[flags["kpi"] == "roas", "anomaly_date"])
+    assert roas_days <= {*days[120:131], *days[180:191]}, sorted(roas_days)
+
+
+def test_a_halved_revenue_is_found_after_budget_steps():
+    """Revenue halved for good on day 200 (the ROAS with it) is flagged within ten days
+    on every campaign, by its daily revenue or its 7-day ROAS, though budget steps 20
+    and 80 days before moved both."""
+    seeds = range(9, 17)
+    flags = score_kpi_deviations(
+        pd.concat(_budget_stepped_campaign(seed, revenue_halved_from=200) for seed in seeds)
+    )
+    days = pd.date_range("2025-10-01", periods=240, freq="D").date
+    found = flags[
+        flags["kpi"].isin(["revenue_eur", "roas"]) & flags["anomaly_date"].isin(days[200:210])
+    ]
+    assert set(found["scope_id"]) == {f"google_ads:{seed}" for seed in seeds}
+    assert set(found["direction"]) == {"below"}
 
 
 def test_promotion_calendar_days_are_neither_flagged_nor_baseline():

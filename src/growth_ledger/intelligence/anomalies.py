@@ -82,28 +82,28 @@ def _robust_z(history: pd.Series, baseline: pd.Series) -> pd.Series:
 
 
 def _past_scores(values: pd.Series, valid: pd.Series, quiet: pd.Series, is_ratio: bool):
-    """Robust z of each day's log value against its past-only baseline and spread.
+    """Robust z of each day's log value against its past-only baselines and spreads.
 
     Days of the promotion calendar (`quiet`) are neither baseline nor scored: a
     Black Friday peak is planned, and it must not lift the weeks after it.
 
-    Daily sums (spend, revenue) follow budgets, which advertisers change in steps,
-    and the four-week baseline would flag a step for four weeks. Such a day is also
-    scored against the current level (`_past_level_baseline`), each z with its own
-    spread, and keeps the smaller: it is unusual only if it fits neither the usual
-    weekday nor the new level (an intersection-union test, so the larger p-value is
-    a valid one).
+    Spend and revenue follow budgets, which advertisers change in steps, and the ROAS
+    moves with them (diminishing returns); the four-week baseline alone would flag a
+    step for weeks. So a value is also scored against the current level (daily sums:
+    `_past_level_baseline`; 7-day ratios: the 7-day window before), each z with its
+    own spread, and keeps the smaller: it is unusual only if it fits neither the
+    usual pattern nor the new level (an intersection-union test, so the larger
+    p-value is a valid one). A step is taken within a week.
     """
     log_values = np.log(values.where(valid & (values > 0)))
     history = log_values.where(~quiet)
     baseline = _past_baseline(history, is_ratio)
+    level_baseline = history.shift(7) if is_ratio else _past_level_baseline(history)
     z = _robust_z(history, baseline)
-    if not is_ratio:
-        level_baseline = _past_level_baseline(history)
-        level_z = _robust_z(history, level_baseline)
-        nearer = level_z.abs() < z.abs()
-        z = z.where(~nearer, level_z).where(level_z.notna())
-        baseline = baseline.where(~nearer, level_baseline)
+    level_z = _robust_z(history, level_baseline)
+    nearer = level_z.abs() < z.abs()
+    z = z.where(~nearer, level_z).where(level_z.notna())
+    baseline = baseline.where(~nearer, level_baseline)
     return pd.DataFrame(
         {
             "expected": np.exp(baseline),
@@ -275,7 +275,8 @@ def score_kpi_deviations(
             "severity": _severity(abs(float(row.change)), min_change, 2 * min_change),
             "detection_rule": (
                 (
-                    f"log {row.kpi} (7-day sums) vs the median of the four weeks before"
+                    f"log {row.kpi} (7-day sums) vs both the median of the four weeks before "
+                    "and the 7-day window before"
                     if row.is_ratio
                     else f"log {row.kpi} vs both the same weekday's median of the past four "
                     "weeks and the level of the 7 days before"
