@@ -198,7 +198,7 @@ def build(
     if not landing.is_dir():
         raise BuildError(f"landing folder {landing} does not exist")
     target = db_path.resolve()
-    preflight(landing, target)
+    preflight(landing, None if "--full-refresh" in extra_args else target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(target):
         return _build_and_publish(landing, target, extra_args, db_path, all_tests=all_tests)

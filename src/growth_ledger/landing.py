@@ -18,10 +18,13 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -684,29 +687,53 @@ class LandingFile:
     severity: str | None = None  # of a refusal: "error" stops the build
     raw_rows: int | None = None  # rows counted from the file itself, for loaded files
     malformed_lines: tuple[int, ...] = ()  # CSV lines whose fields do not match the header
-    size: int | None = None  # bytes, and the modification time: which version was read
+    # Which version of the file was read: bytes, modification and status-change times
+    # (nanoseconds) and inode.
+    size: int | None = None
     modified_ns: int | None = None
+    changed_ns: int | None = None
+    inode: int | None = None
 
     @property
     def version(self) -> FileVersion:
-        return FileVersion(self.path, self.size, self.modified_ns)
+        return FileVersion(self.path, self.size, self.modified_ns, self.changed_ns, self.inode)
 
 
 class FileVersion(NamedTuple):
-    """A file as the inventory read it: an earlier reading of the same version is reused."""
+    """A file as the inventory read it: an earlier reading of the same version is reused.
+
+    The status-change time and the inode tell a rewrite that kept the size and the
+    modification time (cp -p, rsync -a, tar, touch -r all set mtime, none can set
+    ctime) and a copy of the landing elsewhere (new inodes)."""
 
     path: str
     size: int | None
     modified_ns: int | None
+    changed_ns: int | None
+    inode: int | None
+
+
+def _stamped(file: LandingFile, stat: os.stat_result) -> LandingFile:
+    return replace(
+        file,
+        size=stat.st_size,
+        modified_ns=stat.st_mtime_ns,
+        changed_ns=stat.st_ctime_ns,
+        inode=stat.st_ino,
+    )
 
 
 def scanner_version() -> str:
-    """A hash of the code and contract that judge and count files: when either changes,
-    earlier readings (stg_landing__file_scans) are not reused."""
+    """A hash of what judges and counts files: the contract, the package's code, Python
+    and the readers of Parquet and zstd. When it changes, earlier readings
+    (stg_landing__file_scans) are not reused."""
     package = Path(__file__).parent
     digest = hashlib.sha256(CONTRACT_FILE.read_bytes())
     for path in sorted(package.rglob("*.py")):
         digest.update(path.read_bytes())
+    for library in ("pyarrow", "zstandard"):
+        digest.update(f"{library} {metadata.version(library)}".encode())
+    digest.update(sys.version.encode())
     return digest.hexdigest()[:16]
 
 
@@ -722,6 +749,8 @@ FILE_COLUMNS = {
     "malformed_line_numbers": "string",
     "file_size": "Int64",
     "modified_ns": "Int64",
+    "changed_ns": "Int64",
+    "inode": "Int64",
     "scanner_version": "string",
 }
 
@@ -743,6 +772,8 @@ def files_frame(files: Iterable[LandingFile], version: str) -> pd.DataFrame:
             ",".join(map(str, file.malformed_lines)),
             file.size,
             file.modified_ns,
+            file.changed_ns,
+            file.inode,
             version,
         ]
         for file in files
@@ -751,7 +782,10 @@ def files_frame(files: Iterable[LandingFile], version: str) -> pd.DataFrame:
 
 
 def earlier_readings(frame: pd.DataFrame, version: str) -> dict[FileVersion, LandingFile]:
-    """Readings of files_frame rows taken by this scanner_version, by file version."""
+    """Readings of files_frame rows taken by this scanner_version, by file version; none
+    when the frame lacks a column of files_frame (a table written by older code)."""
+    if not set(FILE_COLUMNS) <= set(frame.columns):
+        return {}
     taken = frame[frame["scanner_version"] == version]
     readings = {}
     for row in taken.astype(object).where(taken.notna(), None).to_dict("records"):
@@ -768,6 +802,8 @@ def earlier_readings(frame: pd.DataFrame, version: str) -> dict[FileVersion, Lan
             tuple(int(line) for line in lines.split(",") if line),
             int(row["file_size"]),
             int(row["modified_ns"]),
+            int(row["changed_ns"]),
+            int(row["inode"]),
         )
         readings[file.version] = file
     return readings
@@ -784,8 +820,6 @@ def earlier_readings_in(db: Path) -> dict[FileVersion, LandingFile]:
         with duckdb.connect(str(db), read_only=True) as con:
             frame = con.execute("select * from staging.stg_landing__file_scans").df()
     except duckdb.Error:
-        return {}
-    if not set(FILE_COLUMNS) <= set(frame.columns):
         return {}
     return earlier_readings(frame, scanner_version())
 
@@ -806,20 +840,22 @@ def inventory(
     """Every file under the landing folder (recursively, hidden ones included).
 
     `earlier`: readings of a previous run (same scanner_version), reused for a file
-    whose path, size and modification time are unchanged instead of reading it again."""
+    whose version (FileVersion) is unchanged instead of reading it again."""
     entities = {(e.source, e.entity): e for e in CONTRACTS}
     files = []
     for path in sorted(p for p in landing.rglob("*") if p.is_file()):
         relative = path.relative_to(landing).as_posix()
+        # Taken before the file is read: a file changed while it is read is read again.
         stat = path.stat()
-        version = FileVersion(relative, stat.st_size, stat.st_mtime_ns)
+        version = FileVersion(
+            relative, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+        )
         if earlier is not None and version in earlier:
             files.append(earlier[version])
             continue
         parts = relative.split("/")
         entity = entities.get(tuple(parts[:2])) if len(parts) > 2 else None
-        entry = _inventory_entry(path, relative, parts, entity)
-        files.append(replace(entry, size=stat.st_size, modified_ns=stat.st_mtime_ns))
+        files.append(_stamped(_inventory_entry(path, relative, parts, entity), stat))
     return files
 
 

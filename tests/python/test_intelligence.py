@@ -229,6 +229,10 @@ def test_baselines_use_only_the_past():
     full = _past_scores(revenue, revenue > 0, quiet, is_ratio=False)
     cut = _past_scores(revenue[:150], revenue[:150] > 0, quiet[:150], is_ratio=False)
     pd.testing.assert_frame_equal(full[:150], cut)
+    roas = revenue.rolling(7).sum() / daily["spend_eur"].rolling(7).sum()
+    full = _past_scores(roas, roas.notna(), quiet, is_ratio=True)
+    cut = _past_scores(roas[:150], roas[:150].notna(), quiet[:150], is_ratio=True)
+    pd.testing.assert_frame_equal(full[:150], cut)
 
 
 def _budget_stepped_campaign(

@@ -7,7 +7,11 @@ from pathlib import Path
 
 
 def model(dbt, session):
-    dbt.config(materialized="incremental", unique_key="file_path")
+    # sync_all_columns: a column added to files_frame is added to the table; older rows
+    # carry another scanner version, so they are read again, not reused.
+    dbt.config(
+        materialized="incremental", unique_key="file_path", on_schema_change="sync_all_columns"
+    )
     from growth_ledger.landing import earlier_readings, files_frame, inventory, scanner_version
 
     version = scanner_version()

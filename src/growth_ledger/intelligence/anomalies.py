@@ -93,7 +93,8 @@ def _past_scores(values: pd.Series, valid: pd.Series, quiet: pd.Series, is_ratio
     `_past_level_baseline`; 7-day ratios: the 7-day window before), each z with its
     own spread, and keeps the smaller: it is unusual only if it fits neither the
     usual pattern nor the new level (an intersection-union test, so the larger
-    p-value is a valid one). A step is taken within a week.
+    p-value is a valid one), and the change is taken against the nearer of the two.
+    A step is taken within a week.
     """
     log_values = np.log(values.where(valid & (values > 0)))
     history = log_values.where(~quiet)
@@ -101,9 +102,11 @@ def _past_scores(values: pd.Series, valid: pd.Series, quiet: pd.Series, is_ratio
     level_baseline = history.shift(7) if is_ratio else _past_level_baseline(history)
     z = _robust_z(history, baseline)
     level_z = _robust_z(history, level_baseline)
-    nearer = level_z.abs() < z.abs()
-    z = z.where(~nearer, level_z).where(level_z.notna())
-    baseline = baseline.where(~nearer, level_baseline)
+    z = z.where(z.abs() <= level_z.abs(), level_z).where(level_z.notna())
+    # The expected value, which the size of a change is taken against, is the nearer
+    # of the two: a change is large only if it is large against both.
+    nearer_level = (history - level_baseline).abs() < (history - baseline).abs()
+    baseline = baseline.where(~nearer_level, level_baseline)
     return pd.DataFrame(
         {
             "expected": np.exp(baseline),
