@@ -255,10 +255,7 @@ def load_reconciliation(sources: Sources) -> pd.DataFrame:
         compare(
             f"{platform} spend: accepted raw rows = staging",
             f"{base} (accepted, local / fx)",
-            _scalar(
-                sources,
-                f"select sum({spend} / units_per_eur) from {base} where quarantine_reason is null",
-            ),
+            _scalar(sources, _converted_sum(spend, base, "ad_date")),
             relation,
             _scalar(sources, f"select sum(spend_eur) from {relation}"),
         )
@@ -270,6 +267,18 @@ def load_reconciliation(sources: Sources) -> pd.DataFrame:
 
 
 Compare = Callable[[str, str, float, str, float], None]
+
+
+def _converted_sum(amount: str, base: str, rate_date: str) -> str:
+    """The accepted rows' money at the daily FX rate (EUR needs none); rows without a
+    rate are quarantined by staging (no_fx_rate), so the sum leaves them out."""
+    return (
+        f"select sum(base.{amount} / coalesce(fx.units_per_eur, "
+        "case when base.currency = 'EUR' then 1.0 end)) "
+        f"from {base} as base left join staging.stg_fx__rates_daily as fx "
+        f"on base.{rate_date} = fx.rate_date and base.currency = fx.currency "
+        "where base.quarantine_reason is null"
+    )
 
 
 def _compare_spend_marts(sources: Sources, platforms: dict[str, str], compare: Compare) -> None:
@@ -294,11 +303,7 @@ def _compare_order_marts(sources: Sources, compare: Compare) -> None:
     compare(
         "shop revenue: accepted raw orders = staging",
         "staging.base_shop__orders (accepted, local / fx)",
-        _scalar(
-            sources,
-            "select sum(total_price / units_per_eur) from staging.base_shop__orders "
-            "where quarantine_reason is null",
-        ),
+        _scalar(sources, _converted_sum("total_price", "staging.base_shop__orders", "order_date")),
         "staging.stg_shop__orders",
         _scalar(sources, "select sum(total_price_eur) from staging.stg_shop__orders"),
     )

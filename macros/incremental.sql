@@ -206,8 +206,8 @@
     yet (new, or quarantined until their FX rate landed), the orders whose
     winning extract changed since it loaded them (restated orders, and old
     orders exported again with a new refund: refunds travel in the order's
-    document) and the orders whose FX rate base_shop__orders converted again
-    (a month's rates land after the month). Exact whatever the lookback: it
+    document) and the orders whose FX rate changed (staging converts, and a
+    month's rates land after the month). Exact whatever the lookback: it
     compares extract times, not a window of them. -#}
 {% macro changed_shop_orders(orders) -%}
     select distinct current_orders.order_id

@@ -80,3 +80,18 @@
         'tiktok_ads__ad_report': {'implausible_spend': 'campaign spend of the day far above its history'},
     }) }}
 {%- endmacro %}
+
+{#- Per entity with money (<source>__<entity>): the staged date column whose FX
+    rate converts it (macros/fx.sql). -#}
+{% macro landing_fx_rate_dates() -%}
+    {{ return({
+        'catalog__product_costs': 'valid_from',
+        'google_ads__ad_stats': 'ad_date',
+        'linkedin_ads__ad_analytics': 'ad_date',
+        'meta_ads__ads_insights': 'ad_date',
+        'shop__orders': 'order_date',
+        'stores__sales': 'sales_date',
+        'subscriptions__billing_events': 'event_date',
+        'tiktok_ads__ad_report': 'ad_date',
+    }) }}
+{%- endmacro %}

@@ -217,18 +217,19 @@
     select
         filename,
         pos + 1 as line_number,
-        trim(raw_line) as raw_line
+        trim(regexp_replace(raw_line, '^\\uFEFF', '')) as raw_line
     from {{ source_relation }}
     lateral view posexplode(split(content, '\\n')) as pos, raw_line
-    where trim(raw_line) != ''
+    where trim(regexp_replace(raw_line, '^\\uFEFF', '')) != ''
 {%- endmacro %}
 
 {% macro duckdb__json_lines(source_relation) -%}
     {#- Select-list unnest: a lateral unnest per file is far slower here. -#}
+    {#- chr(65279): the byte order mark a Windows tool writes before the first line. -#}
     select
         filename,
         line_number,
-        trim(raw_line, chr(13) || ' ') as raw_line
+        trim(raw_line, chr(13) || ' ' || chr(65279)) as raw_line
     from (
         select
             filename,
@@ -236,7 +237,7 @@
             generate_subscripts(string_split(content, chr(10)), 1) as line_number
         from {{ source_relation }}
     ) as lines
-    where trim(raw_line, chr(13) || ' ') != ''
+    where trim(raw_line, chr(13) || ' ' || chr(65279)) != ''
 {%- endmacro %}
 
 {#- Is a line of a .jsonl file one JSON object (the contract's "valid JSON"),

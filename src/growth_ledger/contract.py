@@ -70,6 +70,10 @@ class Entity:
     # Plausibility flags: the rows load, and are listed with the code in marts.mart_flagged_spend.
     flags: tuple[Rule, ...] = ()
     staging_model: str | None = None
+    # The staged date column whose FX rate converts the row's money (column `currency`).
+    # Base models do not convert: staging does, after deduplication, so a late rate
+    # re-decides no base row.
+    fx_rate_date: str | None = None
     suite: dict = field(default_factory=dict, hash=False, compare=False)
     # File names start with one of these (the entity's name unless the contract
     # lists more, as GA4's `events_intraday` tables).
@@ -142,6 +146,7 @@ def _entity(source: str, name: str, spec: dict) -> Entity:
         rules=tuple(Rule(**rule) for rule in spec.get("rules", ())),
         flags=tuple(Rule(**rule) for rule in spec.get("flags", ())),
         staging_model=spec.get("staging_model", f"stg_{source}__{name}"),
+        fx_rate_date=spec.get("fx_rate_date"),
         suite=spec.get("suite", {}),
         file_stems=tuple(spec.get("file_stems", ())),
     )
@@ -178,6 +183,11 @@ def parse(text: str) -> Contract:
             untyped = [column.name for column in entity.columns if not column.sql_type]
             if untyped:
                 raise ValueError(f"{entity.folder}: Parquet column(s) {untyped} need a sql_type")
+        converts = any(rule.code == "no_fx_rate" for rule in entity.rules)
+        if converts != (entity.fx_rate_date is not None):
+            raise ValueError(
+                f"{entity.folder}: declare fx_rate_date and the no_fx_rate rule together"
+            )
         names = {column.name for column in entity.columns}
         unknown = [key for key in entity.natural_key if key not in names]
         if unknown:
@@ -279,6 +289,11 @@ def macros_sql(contract: Contract) -> str:
         for entity in contract.entities
         if entity.flags
     )
+    fx_rate_dates = "\n".join(
+        f"        '{entity.slug}': '{entity.fx_rate_date}',"
+        for entity in contract.entities
+        if entity.fx_rate_date
+    )
     return (
         f"{{#- {GENERATED}. -#}}\n\n"
         "{#- Every landing entity: (source, entity, the staging model holding one row\n"
@@ -305,6 +320,11 @@ def macros_sql(contract: Contract) -> str:
         "    Flagged rows load; marts.mart_flagged_spend lists them. -#}\n"
         "{% macro landing_flag_codes() -%}\n"
         "    {{ return({\n" + flags + "\n    }) }}\n"
+        "{%- endmacro %}\n\n"
+        "{#- Per entity with money (<source>__<entity>): the staged date column whose FX\n"
+        "    rate converts it (macros/fx.sql). -#}\n"
+        "{% macro landing_fx_rate_dates() -%}\n"
+        "    {{ return({\n" + fx_rate_dates + "\n    }) }}\n"
         "{%- endmacro %}\n"
     )
 
@@ -476,6 +496,12 @@ def doc_markdown(contract: Contract) -> str:
             if entity.natural_key:
                 key = ", ".join(f"`{k}`" for k in entity.natural_key)
                 out.append(f"- Natural key (latest extract wins): {key}.")
+            if entity.fx_rate_date:
+                out.append(
+                    "- Money: converted to the reporting currency at the FX rate of the row's "
+                    f"`{entity.fx_rate_date}` (staged column), in staging after deduplication; "
+                    "a row without a rate is quarantined (`no_fx_rate`) until its rate lands."
+                )
             for nesting in entity.nesting:
                 keys = ", ".join(f"`{k}`" for k in nesting.item_keys)
                 out.append(f"- `{nesting.key}`: a list of objects with {keys}.")

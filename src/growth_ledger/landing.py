@@ -350,12 +350,17 @@ def _missing_column_problems(
         if name.casefold() in present_names:
             continue
         close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
-        hint = f" (found '{close[0]}': renamed?)" if close else ""
-        fix = (
-            f"rename column '{close[0]}' back to '{name}'"
-            if close
-            else f"re-export with column '{name}'"
-        )
+        if close and not close[0].isprintable():
+            # A NUL or control byte in the header: the name looks right on screen.
+            shown = close[0].encode("unicode_escape").decode("ascii")
+            hint = f" (found '{shown}': it holds an invisible character)"
+            fix = "remove the character from the header, or re-export the file (it may be corrupt)"
+        elif close:
+            hint = f" (found '{close[0]}': renamed?)"
+            fix = f"rename column '{close[0]}' back to '{name}'"
+        else:
+            hint = ""
+            fix = f"re-export with column '{name}'"
         problems.append(
             LandingProblem(
                 ERROR,
@@ -448,20 +453,24 @@ def _first_lines(path: Path, count: int) -> list[str]:
     return lines
 
 
+def _empty_csv(relative: str) -> LandingProblem:
+    return LandingProblem(
+        WARNING,
+        relative,
+        "empty file (no header, no rows): it adds no data",
+        "none needed if the export really had no rows; otherwise re-export it",
+    )
+
+
 def _check_csv(path: Path, relative: str, contract: EntityContract) -> list[LandingProblem]:
     compressed = _compression(path) is not None
     if path.stat().st_size == 0:
-        return [
-            LandingProblem(
-                WARNING,
-                relative,
-                "empty file (no header, no rows): it adds no data",
-                "none needed if the export really had no rows; otherwise re-export it",
-            )
-        ]
+        return [_empty_csv(relative)]
     if not compressed and (problem := _utf8_problem(path, relative)):
         return [problem]
     lines = _first_lines(path, 2)
+    if not lines:  # a compressed file of no text
+        return [_empty_csv(relative)]
     header_line = lines[0].lstrip("\ufeff")
     header = next(csv.reader([header_line]))
     header = [name.strip() for name in header]
@@ -920,6 +929,17 @@ def _inventory_entry(
             ERROR,
         )
     compression = _compression(path)
+    if compression and path.stat().st_size == 0:
+        return LandingFile(
+            relative,
+            *source_entity,
+            REFUSED,
+            f"empty compressed file (0 bytes, not a {compression} stream): the build cannot "
+            "read it",
+            "re-download it (an interrupted download leaves an empty file), or delete it if "
+            "the export had no rows",
+            ERROR,
+        )
     if compression is False or (compression and entity.fmt != "csv"):
         return LandingFile(
             relative,

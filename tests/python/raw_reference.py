@@ -39,7 +39,7 @@ def read_jsonl_folder(folder: Path) -> list[tuple[datetime, dict]]:
     rows = []
     for path in sorted(folder.glob("*.jsonl")):
         stamp = extracted_at(path)
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
             if not line.strip():
                 continue
             try:
@@ -111,6 +111,16 @@ def fx_rates_daily(landing: Path) -> dict[tuple[date, str], float]:
     return rates
 
 
+def _aware(moment: pd.Timestamp) -> pd.Timestamp:
+    """The contract: a timestamp without an offset is UTC."""
+    return moment.tz_localize("UTC") if moment.tzinfo is None else moment
+
+
+def paris_day(text: object) -> date:
+    """The day of an ISO 8601 timestamp in the reporting time zone."""
+    return _aware(pd.Timestamp(text)).tz_convert("Europe/Paris").date()
+
+
 def _valid_ids(*values: object) -> bool:
     return all(
         str(value).strip() not in {"", "nan", "None"}
@@ -120,7 +130,9 @@ def _valid_ids(*values: object) -> bool:
 
 
 def _latest_per_key(rows: list[dict], key_fields: tuple[str, ...]) -> list[dict]:
-    """Latest extract wins among the valid rows of a key."""
+    """Latest extract wins among the valid rows of a key. The winner's FX rate is checked
+    after (a row without one is quarantined, not replaced by an older extract): rows carry
+    a `rate`, None without one, and the callers drop those."""
     latest: dict[tuple, dict] = {}
     for row in rows:
         key = tuple(row[field] for field in key_fields)
@@ -148,8 +160,9 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
         currency = currency.strip().upper()
         if day is None or spend is None or not _valid_ids(*ids) or day > stamp.date():
             return
-        if any(number is None for number in numbers) or (day, currency) not in rates:
+        if any(number is None for number in numbers):
             return
+        rate = rates.get((day, currency))
         rows.append(
             {
                 "platform": platform,
@@ -159,7 +172,8 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
                 "campaign_id": str(campaign[0]),
                 "campaign_name": str(campaign[1] or ""),
                 "spend": spend,
-                "spend_eur": spend / rates[(day, currency)],
+                "rate": rate,
+                "spend_eur": None if rate is None else spend / rate,
             }
         )
 
@@ -241,8 +255,9 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
         for row in _latest_per_key(
             [r for r in rows if r["platform"] == platform], ("ad_date", "key")
         )
+        if row["rate"] is not None
     ]
-    return pd.DataFrame(latest)
+    return pd.DataFrame(latest).drop(columns=["rate"])
 
 
 def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
@@ -261,8 +276,9 @@ def orders_latest(landing: Path) -> pd.DataFrame:
             created = pd.Timestamp(record.get("created_at"))
         except (TypeError, ValueError):
             continue
-        if order_id in (None, "") or pd.isna(created) or created.tzinfo is None:
+        if order_id in (None, "") or pd.isna(created):
             continue
+        created = _aware(created)
         created_utc = created.tz_convert("UTC").tz_localize(None)
         order_day = created.tz_convert("Europe/Paris").date()
         currency = str(record.get("currency") or "").upper()
@@ -279,9 +295,9 @@ def orders_latest(landing: Path) -> pd.DataFrame:
                 to_number(item.get("price")) is None or not str(item.get("id") or "")
                 for item in items
             )
-            or (order_day, currency) not in rates
         ):
             continue
+        rate = rates.get((order_day, currency))
         rows.append(
             {
                 "order_id": str(order_id),
@@ -289,10 +305,12 @@ def orders_latest(landing: Path) -> pd.DataFrame:
                 "order_date": order_day,
                 "currency": currency,
                 "total_price": total,
-                "total_price_eur": total / rates[(order_day, currency)],
+                "rate": rate,
+                "total_price_eur": None if rate is None else total / rate,
             }
         )
-    return pd.DataFrame(_latest_per_key(rows, ("order_id",)))
+    latest = [row for row in _latest_per_key(rows, ("order_id",)) if row["rate"] is not None]
+    return pd.DataFrame(latest).drop(columns=["rate"])
 
 
 # --- Marketing channels, from the editable seeds (configuration, not SQL) ---------------------
@@ -524,21 +542,20 @@ def _product_costs(landing: Path) -> dict[str, list[tuple[date, float]]]:
     """sku -> [(valid_from, unit cost EUR)] sorted; a cost is valid until the next row."""
     rates = fx_rates_daily(landing)
     raw = read_csv_folder(landing / "catalog" / "product_costs")
-    latest: dict[tuple[str, date], tuple[datetime, float]] = {}
+    latest: dict[tuple[str, date], tuple[datetime, float, float | None]] = {}
     for row in raw.itertuples():
         day, cost = to_date(row.valid_from), to_number(row.unit_cost)
         currency = str(row.currency).strip().upper()
         sku = str(row.sku).strip()
-        if day is None or cost is None or not sku:
+        if day is None or cost is None or not sku or len(currency) != 3:
             continue
         rate = 1.0 if currency == "EUR" else rates.get((day, currency))
-        if rate is None:
-            continue
         if (sku, day) not in latest or row.file_extracted_at >= latest[(sku, day)][0]:
-            latest[(sku, day)] = (row.file_extracted_at, cost / rate)
+            latest[(sku, day)] = (row.file_extracted_at, cost, rate)
     costs: dict[str, list[tuple[date, float]]] = {}
-    for (sku, day), (_, cost) in sorted(latest.items()):
-        costs.setdefault(sku, []).append((day, cost))
+    for (sku, day), (_, cost, rate) in sorted(latest.items()):
+        if rate is not None:
+            costs.setdefault(sku, []).append((day, cost / rate))
     return costs
 
 
@@ -596,8 +613,7 @@ def orders_with_margin(landing: Path) -> pd.DataFrame:
         if (order_id, stamp) not in wanted or order_id in seen:
             continue
         seen.add(order_id)
-        created = pd.Timestamp(record["created_at"])
-        order_day = created.tz_convert("Europe/Paris").date()
+        order_day = paris_day(record["created_at"])
         currency = str(record["currency"]).upper()
         rate = rates[(order_day, currency)]
         country = str((record.get("shipping_address") or {}).get("country_code") or "").upper()
@@ -610,7 +626,7 @@ def orders_with_margin(landing: Path) -> pd.DataFrame:
         refunded_amount = order_level_refund = 0.0
         refund_days: list[date] = []
         for refund in record.get("refunds") or []:
-            refund_days.append(pd.Timestamp(refund["created_at"]).tz_convert("Europe/Paris").date())
+            refund_days.append(paris_day(refund["created_at"]))
             line_subtotal = 0.0
             for line in refund.get("refund_line_items") or []:
                 line_subtotal += money(line.get("subtotal"))
@@ -698,22 +714,23 @@ def store_sales_daily(landing: Path) -> pd.DataFrame:
             day is None
             or not _valid_ids(row["store_id"])
             or any(n is None for n in numbers)
-            or (day, currency) not in rates
             or country not in countries.index
         ):
             continue
-        rate = rates[(day, currency)]
+        rate = rates.get((day, currency))
         vat = (
             float(countries.loc[country, "standard_tax_rate"])
             if countries.loc[country, "prices_include_tax"].lower() == "true"
             else 0.0
         )
-        net_revenue_eur = net_sales / rate / (1 + vat)
-        cogs_eur = numbers[-1] / rate
+        # Without a rate the row is decided (latest extract) and then dropped.
+        net_revenue_eur = net_sales / (rate or 1.0) / (1 + vat)
+        cogs_eur = numbers[-1] / (rate or 1.0)
         rows.append(
             {
                 "key": (day, row["store_id"]),
                 "extracted_at": row["file_extracted_at"],
+                "rate": rate,
                 "sales_date": day,
                 "month_start_date": day.replace(day=1),
                 "store_id": row["store_id"],
@@ -722,4 +739,5 @@ def store_sales_daily(landing: Path) -> pd.DataFrame:
                 "gross_margin_eur": net_revenue_eur - cogs_eur,
             }
         )
-    return pd.DataFrame(_latest_per_key(rows, ("key",))).drop(columns=["key"])
+    latest = [row for row in _latest_per_key(rows, ("key",)) if row["rate"] is not None]
+    return pd.DataFrame(latest).drop(columns=["key", "rate"])

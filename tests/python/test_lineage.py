@@ -37,3 +37,13 @@ def test_lineage_runs_one_way(tmp_path: Path) -> None:
             if _layer(upstream["original_file_path"]) > layer or (is_base and layer > 0):
                 backwards.append(f"{model['name']} reads {upstream['name']}")
     assert backwards == []
+    # Base models only parse, validate and deduplicate: FX conversion comes after
+    # (macros/fx.sql), so a late rate re-decides no base row.
+    fx_rates = "model.growth_ledger.stg_fx__rates_daily"
+    converting = [
+        model["name"]
+        for model in models.values()
+        if model["name"].startswith("base_") and fx_rates in model["depends_on"]["nodes"]
+    ]
+    assert converting == []
+    assert fx_rates in models["model.growth_ledger.stg_quarantine__rows"]["depends_on"]["nodes"]

@@ -45,8 +45,11 @@ READER = textwrap.dedent(
                     ).fetchone()
                     staged, accepted = con.execute(
                         "select (select sum(spend_eur) from staging.stg_google_ads__ad_stats), "
-                        "(select sum(cost_micros / 1000000.0 / units_per_eur) "
-                        " from staging.base_google_ads__ad_stats where quarantine_reason is null)"
+                        "(select sum(base.cost_micros / 1000000.0 / fx.units_per_eur) "
+                        " from staging.base_google_ads__ad_stats as base"
+                        " inner join staging.stg_fx__rates_daily as fx"
+                        " on base.ad_date = fx.rate_date and base.currency = fx.currency"
+                        " where base.quarantine_reason is null)"
                     ).fetchone()
                 finally:
                     con.close()

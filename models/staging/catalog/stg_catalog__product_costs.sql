@@ -1,8 +1,7 @@
 with
 
 base as (
-    select * from {{ ref('base_catalog__product_costs') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('catalog', 'product_costs') }}
 ),
 
 with_validity as (

@@ -1,8 +1,7 @@
 with
 
 base as (
-    select * from {{ ref('base_google_ads__ad_stats') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('google_ads', 'ad_stats') }}
 ),
 
 final as (

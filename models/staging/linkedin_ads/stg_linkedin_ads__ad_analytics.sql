@@ -1,8 +1,7 @@
 with
 
 base as (
-    select * from {{ ref('base_linkedin_ads__ad_analytics') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('linkedin_ads', 'ad_analytics') }}
 ),
 
 final as (

@@ -5,8 +5,7 @@
 with
 
 insights as (
-    select * from {{ ref('base_meta_ads__ads_insights') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('meta_ads', 'ads_insights') }}
 ),
 
 action_counts as (

@@ -1,8 +1,7 @@
 with
 
 insights as (
-    select * from {{ ref('base_meta_ads__ads_insights') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('meta_ads', 'ads_insights') }}
 ),
 
 actions as (

@@ -1,8 +1,7 @@
 with
 
 orders as (
-    select * from {{ ref('base_shop__orders') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('shop', 'orders') }}
 ),
 
 shipping as (

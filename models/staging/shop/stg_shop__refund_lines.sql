@@ -4,8 +4,7 @@
 with
 
 orders as (
-    select * from {{ ref('base_shop__orders') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('shop', 'orders') }}
 ),
 
 refunds as (

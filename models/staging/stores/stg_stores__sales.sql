@@ -1,8 +1,7 @@
 with
 
 base as (
-    select * from {{ ref('base_stores__sales') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('stores', 'sales') }}
 ),
 
 final as (

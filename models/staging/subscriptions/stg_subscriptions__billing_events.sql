@@ -1,8 +1,7 @@
 with
 
 base as (
-    select * from {{ ref('base_subscriptions__billing_events') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('subscriptions', 'billing_events') }}
 ),
 
 final as (

@@ -1,8 +1,7 @@
 with
 
 base as (
-    select * from {{ ref('base_tiktok_ads__ad_report') }}
-    where quarantine_reason is null
+    {{ rows_with_fx_rate('tiktok_ads', 'ad_report') }}
 ),
 
 final as (

@@ -4,10 +4,6 @@ source as (
     select * from {{ source('catalog', 'product_costs') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
-),
-
 parsed as (
     select
         {{ file_name('source.filename') }} as source_file,
@@ -20,23 +16,6 @@ parsed as (
     from source
 ),
 
--- Costs are converted at the rate of their valid_from day. The FX calendar
--- starts with the first published rate, so a cost in the reporting currency
--- dated before it still gets its rate of 1.
-converted as (
-    select
-        parsed.*,
-        coalesce(
-            fx_rates.units_per_eur,
-            case when parsed.currency = '{{ var("reporting_currency") }}' then 1.0 end
-        ) as units_per_eur
-    from parsed
-    left join fx_rates
-        on
-            parsed.valid_from = fx_rates.rate_date
-            and parsed.currency = fx_rates.currency
-),
-
 validated as (
     select
         *,
@@ -46,9 +25,8 @@ validated as (
             ('valid_from is null', 'valid_from is not a date'),
             ('unit_cost is null', 'unit_cost is not a non-negative amount'),
             ('currency is null or length(currency) != 3', 'currency is not an ISO code'),
-            ('units_per_eur is null', 'no FX rate for the currency on the valid_from date'),
         ]) }} as invalid_reason
-    from converted
+    from parsed
 ),
 
 final as (

@@ -1,8 +1,7 @@
 {#- Incremental: only extracts not loaded yet are read (the file filter is
-    pushed down to the file list). The days they cover, and the days whose FX
-    rate changed since they were loaded (a month's rates land after the
-    month), are converted and decided again together with the rows already
-    loaded for those days. -#}
+    pushed down to the file list). The days they cover are decided again
+    together with the rows already loaded for those days. FX conversion is
+    staging's (macros/fx.sql), so a late rate re-decides no row here. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -15,10 +14,6 @@ with
 source as (
     select * from {{ source('google_ads', 'ad_stats') }}
     where {{ new_extract_files('filename') }}
-),
-
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
 ),
 
 parsed as (
@@ -48,41 +43,16 @@ parsed as (
 ),
 
 {% if is_incremental() %}
-    restated_days as (
-        select ad_date from parsed
-
-        union
-
-        select loaded.ad_date
-        from {{ this }} as loaded
-        left join fx_rates
-            on
-                loaded.ad_date = fx_rates.rate_date
-                and loaded.currency = fx_rates.currency
-        where loaded.units_per_eur is distinct from fx_rates.units_per_eur
-    ),
-
     with_loaded_rows as (
         select * from parsed
 
         union all
 
     {{ loaded_rows_of_partitions(
-        'ad_date', 'select ad_date from restated_days', ['units_per_eur', 'invalid_reason', 'quarantine_reason']
+        'ad_date', 'select ad_date from parsed', ['invalid_reason', 'quarantine_reason']
     ) }}
     ),
 {% endif %}
-
-converted as (
-    select
-        parsed.*,
-        fx_rates.units_per_eur
-    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }} as parsed
-    left join fx_rates
-        on
-            parsed.ad_date = fx_rates.rate_date
-            and parsed.currency = fx_rates.currency
-),
 
 validated as (
     select
@@ -99,9 +69,8 @@ validated as (
             ('impressions is null or clicks is null', 'impressions or clicks are not non-negative integers'),
             ('platform_conversions is null or platform_conversion_value is null',
                 'conversions or conversions_value are not non-negative numbers'),
-            ('units_per_eur is null', 'no FX rate for the currency on that date'),
         ]) }} as invalid_reason
-    from converted
+    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }}
 ),
 
 final as (

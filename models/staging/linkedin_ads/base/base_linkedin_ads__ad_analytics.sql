@@ -4,10 +4,6 @@ source as (
     select * from {{ source('linkedin_ads', 'ad_analytics') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
-),
-
 parsed as (
     select
         {{ file_name('source.filename') }} as source_file,
@@ -31,17 +27,6 @@ parsed as (
     from source
 ),
 
-converted as (
-    select
-        parsed.*,
-        fx_rates.units_per_eur
-    from parsed
-    left join fx_rates
-        on
-            parsed.ad_date = fx_rates.rate_date
-            and parsed.currency = fx_rates.currency
-),
-
 validated as (
     select
         *,
@@ -55,9 +40,8 @@ validated as (
             ('impressions is null or clicks is null', 'impressions or clicks are not non-negative integers'),
             ('platform_conversions is null or platform_conversion_value is null',
                 'conversions or conversion value are not non-negative numbers'),
-            ('units_per_eur is null', 'no FX rate for the currency on that date'),
         ]) }} as invalid_reason
-    from converted
+    from parsed
 ),
 
 final as (

@@ -1,7 +1,7 @@
 {#- Incremental: only extracts not loaded yet are read. The days they
-    cover, and the days whose FX rate changed since they were loaded (a
-    month's rates land after the month), are converted and decided again
-    together with the rows already loaded for those days. -#}
+    cover are decided again together with the rows already loaded for those
+    days. FX conversion is staging's (macros/fx.sql), so a late rate
+    re-decides no row here. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -30,10 +30,6 @@ with
 source as (
     select * from {{ source('meta_ads', 'ads_insights') }}
     where {{ new_extract_files('filename') }}
-),
-
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
 ),
 
 lines as (
@@ -82,41 +78,16 @@ parsed as (
 ),
 
 {% if is_incremental() %}
-    restated_days as (
-        select ad_date from parsed
-
-        union
-
-        select loaded.ad_date
-        from {{ this }} as loaded
-        left join fx_rates
-            on
-                loaded.ad_date = fx_rates.rate_date
-                and loaded.currency = fx_rates.currency
-        where loaded.units_per_eur is distinct from fx_rates.units_per_eur
-    ),
-
     with_loaded_rows as (
         select * from parsed
 
         union all
 
     {{ loaded_rows_of_partitions(
-        'ad_date', 'select ad_date from restated_days', ['units_per_eur', 'invalid_reason', 'quarantine_reason']
+        'ad_date', 'select ad_date from parsed', ['invalid_reason', 'quarantine_reason']
     ) }}
     ),
 {% endif %}
-
-converted as (
-    select
-        parsed.*,
-        fx_rates.units_per_eur
-    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }} as parsed
-    left join fx_rates
-        on
-            parsed.ad_date = fx_rates.rate_date
-            and parsed.currency = fx_rates.currency
-),
 
 validated as (
     select
@@ -135,9 +106,8 @@ validated as (
             ('(actions is not null and not ' ~ is_json_array('actions') ~ ')'
                 ~ ' or (action_values is not null and not ' ~ is_json_array('action_values') ~ ')',
                 'actions or action_values are not lists'),
-            ('units_per_eur is null', 'no FX rate for the currency on that date'),
         ]) }} as invalid_reason
-    from converted
+    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }}
 ),
 
 final as (

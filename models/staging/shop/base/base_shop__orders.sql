@@ -1,7 +1,7 @@
 {#- Incremental: only extracts not loaded yet are read. The orders they
-    export, and the orders whose FX rate changed since they were loaded (a
-    month's rates land after the month), are converted and decided again
-    together with the rows already loaded for those orders. -#}
+    export are decided again together with the rows already loaded for those
+    orders. FX conversion is staging's (macros/fx.sql), so a late rate
+    re-decides no row here. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -39,10 +39,6 @@ with
 source as (
     select * from {{ source('shop', 'orders') }}
     where {{ new_extract_files('filename') }}
-),
-
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
 ),
 
 lines as (
@@ -103,20 +99,6 @@ parsed as (
 ),
 
 {% if is_incremental() %}
-    restated_orders as (
-        select order_id from parsed
-
-        union
-
-        select loaded.order_id
-        from {{ this }} as loaded
-        left join fx_rates
-            on
-                loaded.order_date = fx_rates.rate_date
-                and loaded.currency = fx_rates.currency
-        where loaded.units_per_eur is distinct from fx_rates.units_per_eur
-    ),
-
     with_loaded_rows as (
         select * from parsed
 
@@ -124,23 +106,17 @@ parsed as (
 
     {{ loaded_rows_of_partitions(
         'order_id',
-        'select order_id from restated_orders',
-        ['order_date', 'units_per_eur', 'invalid_reason', 'customer_email_hash', 'quarantine_reason'],
+        'select order_id from parsed',
+        ['order_date', 'invalid_reason', 'customer_email_hash', 'quarantine_reason'],
     ) }}
     ),
 {% endif %}
 
-converted as (
+dated as (
     select
-        parsed.*,
-        {{ reporting_date('parsed.created_at') }} as order_date,
-        fx_rates.units_per_eur
-    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }} as parsed
-    left join fx_rates
-        on
-            {{ reporting_date('parsed.created_at') }}
-            = fx_rates.rate_date
-            and parsed.currency = fx_rates.currency
+        *,
+        {{ reporting_date('created_at') }} as order_date
+    from {{ 'with_loaded_rows' if is_incremental() else 'parsed' }}
 ),
 
 validated as (
@@ -167,9 +143,8 @@ validated as (
                 ~ list_sum_of(json_path_values('refunds', '$[*].refund_line_items[*].quantity'), 'v', parse_number('v', 'integer'), data_type='bigint')
                 ~ ' > ' ~ list_sum_of(json_path_values('line_items', '$[*].quantity'), 'v', parse_number('v', 'integer'), data_type='bigint'),
                 'refunds exceed the order (amount or quantity)'),
-            ('units_per_eur is null', 'no FX rate for the currency on the order date'),
         ]) }} as invalid_reason
-    from converted
+    from dated
 ),
 
 final as (

@@ -4,10 +4,6 @@ source as (
     select * from {{ source('stores', 'sales') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
-),
-
 parsed as (
     select
         {{ file_name('source.filename') }} as source_file,
@@ -27,17 +23,6 @@ parsed as (
     from source
 ),
 
-converted as (
-    select
-        parsed.*,
-        fx_rates.units_per_eur
-    from parsed
-    left join fx_rates
-        on
-            parsed.sales_date = fx_rates.rate_date
-            and parsed.currency = fx_rates.currency
-),
-
 validated as (
     select
         *,
@@ -55,9 +40,8 @@ validated as (
             ('returns is null', 'returns is not a non-negative amount'),
             ('net_sales is null', 'net_sales is not an amount'),
             ('cogs is null', 'cogs is not a non-negative amount'),
-            ('units_per_eur is null', 'no FX rate for the currency on that date'),
         ]) }} as invalid_reason
-    from converted
+    from parsed
 ),
 
 final as (

@@ -7,10 +7,6 @@ source as (
     ) }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
-),
-
 parsed as (
     select
         {{ file_name('source.filename') }} as source_file,
@@ -33,16 +29,11 @@ parsed as (
     from source
 ),
 
-converted as (
+dated as (
     select
-        parsed.*,
-        {{ reporting_date('parsed.occurred_at') }} as event_date,
-        fx_rates.units_per_eur
+        *,
+        {{ reporting_date('occurred_at') }} as event_date
     from parsed
-    left join fx_rates
-        on
-            {{ reporting_date('parsed.occurred_at') }} = fx_rates.rate_date
-            and parsed.currency = fx_rates.currency
 ),
 
 validated as (
@@ -65,9 +56,8 @@ validated as (
             ('interval_months is null or interval_months = 0', 'interval_months is not a positive integer'),
             ('amount is null', 'amount is not a non-negative amount'),
             ('currency is null or length(currency) != 3', 'currency is not an ISO code'),
-            ('units_per_eur is null', 'no FX rate for the currency on the event date'),
         ]) }} as invalid_reason
-    from converted
+    from dated
 ),
 
 final as (

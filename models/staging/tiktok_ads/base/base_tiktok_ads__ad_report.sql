@@ -4,10 +4,6 @@ source as (
     select * from {{ source('tiktok_ads', 'ad_report') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_fx__rates_daily') }}
-),
-
 parsed as (
     select
         {{ file_name('source.filename') }} as source_file,
@@ -31,16 +27,11 @@ parsed as (
     from source
 ),
 
-converted as (
+dated as (
     select
-        parsed.*,
-        cast(parsed.stat_time_day as date) as ad_date,
-        fx_rates.units_per_eur
+        *,
+        cast(stat_time_day as date) as ad_date
     from parsed
-    left join fx_rates
-        on
-            cast(parsed.stat_time_day as date) = fx_rates.rate_date
-            and parsed.currency = fx_rates.currency
 ),
 
 validated as (
@@ -58,9 +49,8 @@ validated as (
             ('impressions is null or clicks is null', 'impressions or clicks are not non-negative integers'),
             ('platform_conversions is null or platform_conversion_value is null',
                 'complete_payment or its value are not non-negative numbers'),
-            ('units_per_eur is null', 'no FX rate for the currency on that date'),
         ]) }} as invalid_reason
-    from converted
+    from dated
 ),
 
 final as (
