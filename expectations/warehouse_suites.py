@@ -255,7 +255,7 @@ def load_reconciliation(sources: Sources) -> pd.DataFrame:
         compare(
             f"{platform} spend: accepted raw rows = staging",
             f"{base} (accepted, local / fx)",
-            _scalar(sources, _converted_sum(spend, base, "ad_date")),
+            _scalar(sources, _converted_sum(spend, relation)),
             relation,
             _scalar(sources, f"select sum(spend_eur) from {relation}"),
         )
@@ -269,9 +269,13 @@ def load_reconciliation(sources: Sources) -> pd.DataFrame:
 Compare = Callable[[str, str, float, str, float], None]
 
 
-def _converted_sum(amount: str, base: str, rate_date: str) -> str:
-    """The accepted rows' money at the daily FX rate (EUR needs none); rows without a
-    rate are quarantined by staging (no_fx_rate), so the sum leaves them out."""
+def _converted_sum(amount: str, relation: str) -> str:
+    """The money of the accepted rows of a staging relation's base model at the FX rate
+    of the contract's fx_rate_date (EUR needs none); rows without a rate are quarantined
+    by staging (no_fx_rate), so the sum leaves them out."""
+    source, entity = landing_entity(relation).split("/")
+    rate_date = load_contract().entity(source, entity).fx_rate_date
+    base = relation.replace("staging.stg_", "staging.base_")
     return (
         f"select sum(base.{amount} / coalesce(fx.units_per_eur, "
         "case when base.currency = 'EUR' then 1.0 end)) "
@@ -303,7 +307,7 @@ def _compare_order_marts(sources: Sources, compare: Compare) -> None:
     compare(
         "shop revenue: accepted raw orders = staging",
         "staging.base_shop__orders (accepted, local / fx)",
-        _scalar(sources, _converted_sum("total_price", "staging.base_shop__orders", "order_date")),
+        _scalar(sources, _converted_sum("total_price", SHOP_ORDERS)),
         "staging.stg_shop__orders",
         _scalar(sources, "select sum(total_price_eur) from staging.stg_shop__orders"),
     )

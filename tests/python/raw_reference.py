@@ -130,15 +130,19 @@ def _valid_ids(*values: object) -> bool:
 
 
 def _latest_per_key(rows: list[dict], key_fields: tuple[str, ...]) -> list[dict]:
-    """Latest extract wins among the valid rows of a key. The winner's FX rate is checked
-    after (a row without one is quarantined, not replaced by an older extract): rows carry
-    a `rate`, None without one, and the callers drop those."""
+    """Latest extract wins among the valid rows of a key. The winner's FX rate (`rate`,
+    None without one) is checked after: a winner without one is quarantined, not replaced
+    by an older extract, so it is left out. The rows come back without `rate`."""
     latest: dict[tuple, dict] = {}
     for row in rows:
         key = tuple(row[field] for field in key_fields)
         if key not in latest or row["extracted_at"] > latest[key]["extracted_at"]:
             latest[key] = row
-    return list(latest.values())
+    return [
+        {field: value for field, value in row.items() if field != "rate"}
+        for row in latest.values()
+        if row["rate"] is not None
+    ]
 
 
 def ad_rows_latest(landing: Path) -> pd.DataFrame:
@@ -255,9 +259,8 @@ def ad_rows_latest(landing: Path) -> pd.DataFrame:
         for row in _latest_per_key(
             [r for r in rows if r["platform"] == platform], ("ad_date", "key")
         )
-        if row["rate"] is not None
     ]
-    return pd.DataFrame(latest).drop(columns=["rate"])
+    return pd.DataFrame(latest)
 
 
 def ad_spend_by_platform_day(landing: Path) -> pd.DataFrame:
@@ -280,7 +283,7 @@ def orders_latest(landing: Path) -> pd.DataFrame:
             continue
         created = _aware(created)
         created_utc = created.tz_convert("UTC").tz_localize(None)
-        order_day = created.tz_convert("Europe/Paris").date()
+        order_day = paris_day(created)
         currency = str(record.get("currency") or "").upper()
         total = to_number(record.get("total_price"))
         subtotal = to_number(record.get("subtotal_price"))
@@ -309,8 +312,7 @@ def orders_latest(landing: Path) -> pd.DataFrame:
                 "total_price_eur": None if rate is None else total / rate,
             }
         )
-    latest = [row for row in _latest_per_key(rows, ("order_id",)) if row["rate"] is not None]
-    return pd.DataFrame(latest).drop(columns=["rate"])
+    return pd.DataFrame(_latest_per_key(rows, ("order_id",)))
 
 
 # --- Marketing channels, from the editable seeds (configuration, not SQL) ---------------------
@@ -739,5 +741,4 @@ def store_sales_daily(landing: Path) -> pd.DataFrame:
                 "gross_margin_eur": net_revenue_eur - cogs_eur,
             }
         )
-    latest = [row for row in _latest_per_key(rows, ("key",)) if row["rate"] is not None]
-    return pd.DataFrame(latest).drop(columns=["key", "rate"])
+    return pd.DataFrame(_latest_per_key(rows, ("key",))).drop(columns=["key"])
